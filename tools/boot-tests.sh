@@ -11,9 +11,10 @@ make_test_iso() {
 	grub-mkrescue -o build/ferrite-test.iso build/isotest > "$L/grub-mkrescue.log" 2>&1
 }
 
-# boot_check NAME LOG STATUS CPUS MEM_MIB: judge one boot's log.
+# boot_check NAME LOG STATUS CPUS MEM_MIB [PATTERN]: judge one boot's log;
+# PATTERN, when given, must be in it too.
 boot_check() {
-	name=$1 log=$2 st=$3 cpus=$4 mem=$5
+	name=$1 log=$2 st=$3 cpus=$4 mem=$5 extra=${6:-}
 	# the first kernel line (a boot loader may leave escape codes before it)
 	first=$(sed -e 's/\r$//' "$log" | grep -m1 -E '\[ *[0-9]+\.[0-9]{6}\] ')
 	case "$first" in
@@ -30,6 +31,10 @@ boot_check() {
 	if [ -z "$avail" ] || [ "$avail" -gt $((mem * 1024)) ] ||
 	   [ "$avail" -lt $((mem * 1024 * 97 / 100 - 24 * 1024)) ]; then
 		notok "$name: memory available ${avail:-?}K for ${mem}M"
+		return
+	fi
+	if [ -n "$extra" ] && ! grep -qF "$extra" "$log"; then
+		notok "$name: missing \"$extra\""
 		return
 	fi
 	if [ "$st" -ne 1 ] || ! grep -q '# ktest: [0-9]* passed, 0 failed' "$log"; then
@@ -59,10 +64,13 @@ for mach in pc q35; do
 		log="$L/boot-grub-bios-$cfg.log"
 		qemu_boot "$log" 300 -M "$mach" -cpu max -smp "$smp" -m 512 \
 			-cdrom build/ferrite-test.iso
-		boot_check "boot multiboot2 (GRUB, BIOS) $cfg" "$log" $? "$smp" 512
+		boot_check "boot multiboot2 (GRUB, BIOS) $cfg" "$log" $? "$smp" 512 \
+			"Console: switching to colour frame buffer device"
+
 	done
 done
 log="$L/boot-grub-uefi-q35.log"
 qemu_boot "$log" 600 -M q35 -cpu max -smp 2 -m 512 -bios /usr/share/ovmf/OVMF.fd \
 	-cdrom build/ferrite-test.iso
-boot_check "boot multiboot2 (GRUB, UEFI/OVMF) q35-max-smp2-512M" "$log" $? 2 512
+boot_check "boot multiboot2 (GRUB, UEFI/OVMF) q35-max-smp2-512M" "$log" $? 2 512 \
+	"Console: switching to colour frame buffer device"

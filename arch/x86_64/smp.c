@@ -300,6 +300,24 @@ static bool smp_wait_for(bool (*done)(struct cpu *cpu), struct cpu *cpu, uint64_
 }
 
 /*
+ * The wait between INIT and STARTUP: 10 ms for old processors, none for
+ * those that need no delay (Intel family 6, AMD family 0xF and later), as
+ * Linux decides it (the MP specification's delay predates integrated APICs).
+ */
+static uint64_t smp_init_delay_ns(void)
+{
+	const struct cpu_features *f = &cpu_features;
+
+	if (!strcmp(f->vendor, "GenuineIntel") && f->family == 6)
+		return 0;
+	if (!strcmp(f->vendor, "AuthenticAMD") && f->family >= 0xf)
+		return 0;
+	if (!strcmp(f->vendor, "HygonGenuine") && f->family >= 0x18)
+		return 0;
+	return AP_INIT_DELAY_NS;
+}
+
+/*
  * INIT-SIPI-SIPI to @cpu and wait for it to come online. Returns 0, or
  * -ETIMEDOUT / the APIC's error; a CPU that fails is put back to waiting
  * for STARTUP with another INIT, so it cannot run on freed stacks later.
@@ -317,7 +335,7 @@ static int smp_boot_ap(struct cpu *cpu)
 	err = lapic_send_init(cpu->apic_id);
 	if (err)
 		return err;
-	time_delay_ns(AP_INIT_DELAY_NS);
+	time_delay_ns(smp_init_delay_ns());
 	err = lapic_send_startup(cpu->apic_id, page);
 	if (err)
 		goto out_reset;

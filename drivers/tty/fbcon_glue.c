@@ -50,6 +50,8 @@ int fbcon_init(const struct boot_framebuffer *fb)
 	if (err)
 		goto out_unmap;
 	console_register(&fbcon_fb0.con);
+	pr_info("Console: switching to colour frame buffer device %ux%u\n", fb->width / 8,
+		fb->height / 16);
 	return 0;
 
 out_unmap:
