@@ -22,7 +22,7 @@ check() { if [ "$2" -eq 0 ]; then ok "$1"; else notok "$1"; fi; }
 # Count the TAP result lines of a log (after stripping printk timestamps)
 # into the tally, echoing them.
 tally_tap() {
-	sed -e 's/\r$//' -e 's/^\[[ 0-9.]*\] //' "$1" | grep -E '^(not )?ok [0-9]' > "$1.tap" || true
+	sed -e 's/\r$//' -e 's/^\[[ 0-9.]*\] //' "$1" | grep -E '^(not )?ok( [0-9]| -)' > "$1.tap" || true
 	cat "$1.tap"
 	p=$(grep -c '^ok' "$1.tap")
 	f=$(grep -c '^not ok' "$1.tap")

@@ -72,3 +72,30 @@ log="$L/empty-module.log"
 qemu_boot "$log" 120 -M q35 -smp 1 -m 128 -kernel build/ferrite -initrd build/empty.mod \
 	-append "console=ttyS0 ktest=boot panic=-1"
 expect_in "$log" "empty boot module: boot completes" "Kernel initialised in" " 0 failed"
+
+# Power: without isa-debug-exit, the end of a ktest run powers off through
+# ACPI S5 and QEMU exits by itself; a panic with panic=-1 restarts through
+# the FADT reset register (q35) or the 8042 (pc, whose FADT has none).
+power_boot() {	# LOG MACHINE APPEND
+	timeout --foreground -k 5 120 qemu-system-x86_64 -accel tcg -no-reboot -display none \
+		-monitor none -M "$2" -smp 1 -m 128 -serial "file:$1" -kernel build/ferrite \
+		-append "$3" </dev/null >"$1.qemu" 2>&1
+}
+for mach in pc q35; do
+	log="$L/poweroff-$mach.log"
+	power_boot "$log" "$mach" "console=ttyS0 ktest=boot_symbols"
+	st=$?
+	if [ $st -eq 0 ]; then
+		expect_in "$log" "ACPI S5 power-off on $mach" "reboot: Power down"
+	else
+		notok "ACPI S5 power-off on $mach: QEMU still running (status $st)"
+	fi
+	log="$L/restart-$mach.log"
+	power_boot "$log" "$mach" "console=ttyS0 ktest.fault=ud panic=-1"
+	st=$?
+	if [ $st -eq 0 ]; then
+		expect_in "$log" "restart after panic on $mach" "reboot: Restarting system"
+	else
+		notok "restart after panic on $mach: QEMU still running (status $st)"
+	fi
+done

@@ -33,3 +33,10 @@ void console_register(struct console *con)
 {
 	shim_fbcon_console = con;
 }
+
+/* fbcon_init announces the console; the tests do not look at the text. */
+int printk(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
