@@ -59,14 +59,17 @@ for mach in pc q35; do
 	done
 done
 for mach in pc q35; do
-	for smp in 1 4; do
-		cfg="$mach-max-smp$smp-512M"
-		log="$L/boot-grub-bios-$cfg.log"
-		qemu_boot "$log" 300 -M "$mach" -cpu max -smp "$smp" -m 512 \
-			-cdrom build/ferrite-test.iso
-		boot_check "boot multiboot2 (GRUB, BIOS) $cfg" "$log" $? "$smp" 512 \
-			"Console: switching to colour frame buffer device"
-
+	for cpu in qemu64 max; do
+		for smp in 1 4; do
+			for mem in 128 4096; do
+				cfg="$mach-$cpu-smp$smp-${mem}M"
+				log="$L/boot-grub-bios-$cfg.log"
+				qemu_boot "$log" 300 -M "$mach" -cpu "$cpu" -smp "$smp" -m "$mem" \
+					-cdrom build/ferrite-test.iso
+				boot_check "boot multiboot2 (GRUB, BIOS) $cfg" "$log" $? "$smp" \
+					"$mem" "Console: switching to colour frame buffer device"
+			done
+		done
 	done
 done
 log="$L/boot-grub-uefi-q35.log"

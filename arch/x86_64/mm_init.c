@@ -24,6 +24,7 @@
 #define DIRECT_MAP_GRAIN PGTABLE_SIZE_2M
 
 extern char _kernel_start[], _etext[], _rodata[], _erodata[], _data[], _end[];
+extern char boot_stack_bottom[];
 
 uint64_t kernel_pgtable_root;	/* [I] physical address of the kernel PML4 */
 
@@ -168,6 +169,10 @@ static void mm_setup_paging(void)
 	mm_map_kernel_part(root, _kernel_start, _etext, 0);
 	mm_map_kernel_part(root, _rodata, _erodata, PTE_NX);
 	mm_map_kernel_part(root, _data, _end, PTE_WRITE | PTE_NX);
+	/* guard page under the boot CPU's stack: the last page of the boot
+	 * page tables, which are dead once this CPU leaves them */
+	if (pgtable_unmap(root, (uint64_t)boot_stack_bottom - PAGE_SIZE, PAGE_SIZE))
+		panic("cannot place the boot stack's guard page");
 	kernel_pgtable_root = root;
 	mm_switch_kernel_tables();
 }

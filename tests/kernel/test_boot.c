@@ -19,7 +19,7 @@
 #include <arch/percpu.h>
 #include <arch/pgtable.h>
 
-extern char _text[], _rodata[], _data[];
+extern char _text[], _rodata[], _data[], boot_stack_bottom[];
 void kernel_main(uint32_t magic, uint64_t info_phys);
 
 KTEST(boot_page_alloc_every_order)
@@ -98,6 +98,9 @@ KTEST(boot_kernel_image_permissions)
 	KEXPECT(mapped((uint64_t)_data, &flags));
 	KEXPECT(flags & PTE_WRITE);
 	KEXPECT(!(flags & PTE_USER));
+	/* the boot stack has a guard page below it */
+	KEXPECT(!mapped((uint64_t)boot_stack_bottom - PAGE_SIZE, &flags));
+	KEXPECT(mapped((uint64_t)boot_stack_bottom, &flags));
 	/* nothing is left mapped at the bottom of the address space */
 	KEXPECT(!mapped(0x100000, &flags));
 	KEXPECT(!mapped(0, &flags));
