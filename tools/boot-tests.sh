@@ -44,34 +44,31 @@ boot_check() {
 	ok "$name"
 }
 
+# boot_matrix PATH_NAME LOG_TAG EXTRA_PATTERN qemu-boot-arguments...: one boot
+# per machine shape of the matrix, judged by boot_check.
+boot_matrix() {
+	what=$1 tag=$2 extra=$3
+	shift 3
+	for mach in pc q35; do
+		for cpu in qemu64 max; do
+			for smp in 1 4; do
+				for mem in 128 4096; do
+					cfg="$mach-$cpu-smp$smp-${mem}M"
+					log="$L/boot-$tag-$cfg.log"
+					qemu_boot "$log" 300 -M "$mach" -cpu "$cpu" -smp "$smp" \
+						-m "$mem" "$@"
+					boot_check "boot $what $cfg" "$log" $? "$smp" "$mem" "$extra"
+				done
+			done
+		done
+	done
+}
+
 make_test_iso || notok "grub-mkrescue for the test ISO"
-for mach in pc q35; do
-	for cpu in qemu64 max; do
-		for smp in 1 4; do
-			for mem in 128 4096; do
-				cfg="$mach-$cpu-smp$smp-${mem}M"
-				log="$L/boot-mb1-$cfg.log"
-				qemu_boot "$log" 300 -M "$mach" -cpu "$cpu" -smp "$smp" -m "$mem" \
-					-kernel build/ferrite -append "console=ttyS0 ktest=boot panic=-1"
-				boot_check "boot multiboot (qemu -kernel) $cfg" "$log" $? "$smp" "$mem"
-			done
-		done
-	done
-done
-for mach in pc q35; do
-	for cpu in qemu64 max; do
-		for smp in 1 4; do
-			for mem in 128 4096; do
-				cfg="$mach-$cpu-smp$smp-${mem}M"
-				log="$L/boot-grub-bios-$cfg.log"
-				qemu_boot "$log" 300 -M "$mach" -cpu "$cpu" -smp "$smp" -m "$mem" \
-					-cdrom build/ferrite-test.iso
-				boot_check "boot multiboot2 (GRUB, BIOS) $cfg" "$log" $? "$smp" \
-					"$mem" "Console: switching to colour frame buffer device"
-			done
-		done
-	done
-done
+boot_matrix "multiboot (qemu -kernel)" mb1 "" \
+	-kernel build/ferrite -append "console=ttyS0 ktest=boot panic=-1"
+boot_matrix "multiboot2 (GRUB, BIOS)" grub-bios \
+	"Console: switching to colour frame buffer device" -cdrom build/ferrite-test.iso
 log="$L/boot-grub-uefi-q35.log"
 qemu_boot "$log" 600 -M q35 -cpu max -smp 2 -m 512 -bios /usr/share/ovmf/OVMF.fd \
 	-cdrom build/ferrite-test.iso

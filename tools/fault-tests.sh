@@ -81,21 +81,20 @@ power_boot() {	# LOG MACHINE APPEND
 		-monitor none -M "$2" -smp 1 -m 128 -serial "file:$1" -kernel build/ferrite \
 		-append "$3" </dev/null >"$1.qemu" 2>&1
 }
+# power_check NAME LOG MACHINE APPEND MESSAGE: QEMU must leave by itself
+# (status 0, not the timeout) and the log must say why.
+power_check() {
+	power_boot "$2" "$3" "$4"
+	st=$?
+	if [ $st -eq 0 ]; then
+		expect_in "$2" "$1" "$5"
+	else
+		notok "$1: QEMU still running (status $st)"
+	fi
+}
 for mach in pc q35; do
-	log="$L/poweroff-$mach.log"
-	power_boot "$log" "$mach" "console=ttyS0 ktest=boot_symbols"
-	st=$?
-	if [ $st -eq 0 ]; then
-		expect_in "$log" "ACPI S5 power-off on $mach" "reboot: Power down"
-	else
-		notok "ACPI S5 power-off on $mach: QEMU still running (status $st)"
-	fi
-	log="$L/restart-$mach.log"
-	power_boot "$log" "$mach" "console=ttyS0 ktest.fault=ud panic=-1"
-	st=$?
-	if [ $st -eq 0 ]; then
-		expect_in "$log" "restart after panic on $mach" "reboot: Restarting system"
-	else
-		notok "restart after panic on $mach: QEMU still running (status $st)"
-	fi
+	power_check "ACPI S5 power-off on $mach" "$L/poweroff-$mach.log" "$mach" \
+		"console=ttyS0 ktest=boot_symbols" "reboot: Power down"
+	power_check "restart after panic on $mach" "$L/restart-$mach.log" "$mach" \
+		"console=ttyS0 ktest.fault=ud panic=-1" "reboot: Restarting system"
 done

@@ -61,7 +61,6 @@ static void mm_free_table_page(uint64_t pa)
 static void mm_setup_memblock(void)
 {
 	const struct boot_info *bi = &boot_info;
-	uint64_t kstart = (uint64_t)_kernel_start - KERNEL_VMA;
 	uint64_t kend = (uint64_t)_end - KERNEL_VMA;
 
 	memblock_init();
@@ -74,8 +73,7 @@ static void mm_setup_memblock(void)
 			memblock_add(e->base, e->size);
 	}
 	memblock_reserve(0, MiB(1));	/* BIOS data, EBDA, trampoline, option ROMs */
-	memblock_reserve(KERNEL_PHYS, kend - KERNEL_PHYS);
-	memblock_reserve(kstart, kend - kstart);
+	memblock_reserve(KERNEL_PHYS, kend - KERNEL_PHYS);	/* boot stub + image */
 	if (bi->info_size)
 		memblock_reserve(bi->info_phys, bi->info_size);
 	for (int i = 0; i < bi->nr_modules; i++)
