@@ -8,7 +8,16 @@
 #include <ferrite/ktest.h>
 #include <ferrite/mm.h>
 #include <ferrite/panic.h>
+#include <ferrite/pipe.h>
 #include <ferrite/power.h>
+#include <ferrite/proc.h>
+#include <ferrite/procfs.h>
+#include <ferrite/random.h>
+#include <ferrite/sched.h>
+#include <ferrite/syscall.h>
+#include <ferrite/tty.h>
+#include <ferrite/vfs.h>
+#include <ferrite/vm.h>
 #include <ferrite/printk.h>
 #include <ferrite/serial.h>
 #include <ferrite/string.h>
@@ -53,6 +62,21 @@ static void report_cpu(void)
 		cpu_has(X86_UMIP) ? " UMIP" : "");
 }
 
+static int kernel_run_ktests(void *arg)
+{
+	struct cpumask boot = { 0 };
+	int failed;
+
+	/* on the boot CPU, as the tests of boot-CPU state expect */
+	cpumask_set(&boot, 0);
+	sched_set_affinity(current, &boot);
+	failed = ktest_run(kernel_cmdline.ktest_filter);
+
+	machine_debug_exit(failed ? 1 : 0);
+	machine_power_off();
+	return 1;
+}
+
 /* The end of kernel initialisation: run the tests, or idle until user space exists. */
 static __noreturn void kernel_finish(void)
 {
@@ -64,16 +88,14 @@ static __noreturn void kernel_finish(void)
 		(unsigned long long)(init_done_ns / 1000 % 1000), nr_cpus_online,
 		nr_cpus_online > 1 ? "s" : "");
 	if (cl->ktest) {
-		int failed = ktest_run(cl->ktest_filter);
-
-		machine_debug_exit(failed ? 1 : 0);
-		machine_power_off();
+		/* in a thread of its own, so that tests may sleep */
+		kthread_create("ktest", kernel_run_ktests, NULL);
+		sched_idle_loop();
 	}
 	if (cl->ktest_fault)
 		ktest_fault(cl->ktest_fault);
-	pr_notice("Ferrite: no init to run yet (user space arrives with processes); idling\n");
-	for (;;)
-		arch_safe_halt();
+	init_start();
+	sched_idle_loop();
 }
 
 /* Called from the boot stub with the loader's magic and information pointer. */
@@ -91,6 +113,16 @@ __noreturn void kernel_main(uint32_t magic, uint64_t info_phys)
 	cpu_setup_boot((uint64_t)boot_stack_top);
 	report_cpu();
 	mm_init();
+	sched_init();
+	task_init();
+	vm_init();
 	arch_init();
+	random_init();
+	syscall_init();
+	vfs_init();
+	pipe_init();
+	mem_devices_init();
+	tty_init();
+	proc_init();
 	kernel_finish();
 }

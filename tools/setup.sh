@@ -7,7 +7,10 @@ set -eu
 
 PKGS="gcc make binutils python3 qemu-system-x86 qemu-utils grub-common grub-pc-bin
 grub-efi-amd64-bin xorriso mtools ovmf cpio gzip musl-tools busybox-static
-e2fsprogs dosfstools gdb linux-libc-dev"
+e2fsprogs dosfstools gdb linux-libc-dev libc6-dev"
+# libc6-dev: libc.a for the gcc -static user-space tests (tools/build-user.sh).
+# tools/bench.sh also fetches Debian's linux-image package with apt-get
+# download (not installed: unpacked under build/linux for the comparison).
 
 missing=""
 for p in $PKGS; do

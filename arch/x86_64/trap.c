@@ -160,23 +160,35 @@ __weak void trap_user_exception(struct trap_frame *frame)
 	trap_kernel_fatal(frame);
 }
 
+/* Provided by the memory and process layers. */
+bool mm_page_fault(struct trap_frame *frame);
+void syscall_exit_work(struct trap_frame *frame);
+
 void trap_dispatch(struct trap_frame *frame)
 {
 	unsigned int v = frame->vector;
+	bool user = trap_from_user(frame);
 	trap_handler_fn fn;
 
+	this_cpu()->tick_from_user = user;
 	if (v < 32) {
 		if (v == VEC_NMI && this_cpu()->in_panic)
 			arch_cpu_stop();
-		if (trap_from_user(frame))
+		if (v == VEC_PF && mm_page_fault(frame))
+			goto out;
+		if (user)
 			trap_user_exception(frame);
 		else
 			trap_kernel_fatal(frame);
-		return;
+		goto out;
 	}
 	fn = __atomic_load_n(&trap_slots[v].fn, __ATOMIC_ACQUIRE);
 	if (fn)
 		fn(frame, trap_slots[v].arg);
 	else
 		pr_warn("trap: unexpected interrupt on vector %#x\n", v);
+out:
+	/* the way back to user space: reschedule, deliver signals */
+	if (user && v != VEC_NMI)
+		syscall_exit_work(frame);
 }

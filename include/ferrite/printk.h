@@ -101,4 +101,12 @@ size_t printk_read_all_syslog(char *buf, size_t size);
  */
 void printk_enter_panic_mode(void);
 
+/* Print once per call site (for "not supported yet" lines that user space could repeat). */
+#define pr_info_once(...)						      \
+	({								      \
+		static bool __printed;					      \
+		if (!__atomic_exchange_n(&__printed, true, __ATOMIC_RELAXED))	      \
+			pr_info(__VA_ARGS__);				      \
+	})
+
 #endif

@@ -140,6 +140,28 @@ static inline uint64_t arch_rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/*
+ * One 64-bit value from the CPU's random number generator (RDRAND: a
+ * DRBG output; RDSEED: conditioned entropy). False when the CPU had none
+ * ready (CF clear); callers retry a few times. Only with X86_RDRAND /
+ * X86_RDSEED (cpufeature.h).
+ */
+static inline bool arch_rdrand64(uint64_t *v)
+{
+	bool ok;
+
+	__asm__ __volatile__("rdrand %0" : "=r"(*v), "=@ccc"(ok));
+	return ok;
+}
+
+static inline bool arch_rdseed64(uint64_t *v)
+{
+	bool ok;
+
+	__asm__ __volatile__("rdseed %0" : "=r"(*v), "=@ccc"(ok));
+	return ok;
+}
+
 static inline void arch_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a,
 			      uint32_t *b, uint32_t *c, uint32_t *d)
 {

@@ -38,6 +38,7 @@ enum {
 #define X86_SSE2	X86_FEAT(1, 26)
 #define X86_FSGSBASE	X86_FEAT(2, 0)
 #define X86_SMEP	X86_FEAT(2, 7)
+#define X86_RDSEED	X86_FEAT(2, 18)
 #define X86_SMAP	X86_FEAT(2, 20)
 #define X86_UMIP	X86_FEAT(3, 2)
 #define X86_SYSCALL	X86_FEAT(5, 11)

@@ -50,6 +50,9 @@ struct cpu {
 	volatile int in_panic;		/* [a] */
 	struct smp_call *ipi_call;	/* [a] cross-CPU call posted to this CPU, or NULL */
 	struct tlb_req *ipi_tlb;	/* [a] TLB shoot-down posted to this CPU, or NULL */
+	struct task *curr_task;		/* [o] the task running here */
+	void *rq;			/* [I] the scheduler's run queue of this CPU */
+	bool tick_from_user;		/* [o] the current interrupt came from user mode */
 };
 
 static inline struct cpu *this_cpu(void)
