@@ -174,7 +174,7 @@ int vfs_statfs(const struct path *p, struct statfs *st)
 
 int vfs_setattr_path(const char *path, int uid, int gid, int64_t mtime)
 {
-	struct iattr ia = { .valid = ATTR_MTIME };
+	struct iattr ia = { .valid = ATTR_MTIME | ATTR_ATIME };	/* both, as Linux's do_utime */
 	struct inode *inode;
 	struct path p;
 	int err = path_lookup_at(AT_FDCWD, path, 0, &p);
@@ -191,6 +191,7 @@ int vfs_setattr_path(const char *path, int uid, int gid, int64_t mtime)
 		ia.gid = gid;
 	}
 	ia.mtime.sec = mtime;
+	ia.atime.sec = mtime;
 	mutex_lock(&inode->lock);
 	err = setattr_locked(p.dentry, &ia);
 	mutex_unlock(&inode->lock);

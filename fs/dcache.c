@@ -9,6 +9,7 @@
  */
 #include <ferrite/errno.h>
 #include <ferrite/fs.h>
+#include <ferrite/panic.h>
 #include <ferrite/printk.h>
 #include <ferrite/slab.h>
 #include <ferrite/string.h>
@@ -166,6 +167,7 @@ void dentry_put(struct dentry *d)
 
 void d_attach(struct dentry *d)
 {
+	WARN_ON(!mutex_is_held(&d->parent->inode->lock));
 	spin_lock(&dcache_lock);
 	link_locked(d);
 	spin_unlock(&dcache_lock);

@@ -54,7 +54,8 @@ struct file *file_alloc(struct inode *inode, const struct file_ops *ops, unsigne
 	f->refcount = 1;
 	f->ops = ops;
 	f->inode = inode ? inode_get(inode) : NULL;
-	f->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC | O_EXEC_OPEN);
+	/* Creation flags stay visible to ops->open (a tty looks at O_NOCTTY); open drops them. */
+	f->flags = flags & ~(O_CLOEXEC | O_EXEC_OPEN);
 	if (!(flags & O_PATH)) {
 		switch (flags & O_ACCMODE) {
 		case O_RDONLY:

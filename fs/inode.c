@@ -7,6 +7,7 @@
 #include <ferrite/cred.h>
 #include <ferrite/errno.h>
 #include <ferrite/fs.h>
+#include <ferrite/panic.h>
 #include <ferrite/printk.h>
 #include <ferrite/sched.h>
 #include <ferrite/slab.h>
@@ -155,6 +156,7 @@ void inode_touch(struct inode *inode, bool mtime)
 
 void generic_setattr_fields(struct inode *inode, const struct iattr *ia)
 {
+	WARN_ON(!mutex_is_held(&inode->lock));
 	if (ia->valid & ATTR_MODE)
 		inode->mode = (inode->mode & S_IFMT) | (ia->mode & 07777);
 	if (ia->valid & ATTR_UID)

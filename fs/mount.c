@@ -590,7 +590,7 @@ out:
 /* The root mount: a tmpfs, mode 0755, with nothing under it. */
 static void mount_root(void)
 {
-	struct super_block *sb = tmpfs_type.mount(&tmpfs_type, "rootfs", 0, "mode=0755");
+	struct super_block *sb = rootfs_type.mount(&rootfs_type, "rootfs", 0, "mode=0755");
 
 	if (IS_ERR(sb))
 		panic("vfs: cannot create the root file system (%ld)", PTR_ERR(sb));

@@ -11,6 +11,8 @@
  */
 #include <ferrite/errno.h>
 #include <ferrite/fs.h>
+#include <ferrite/panic.h>
+#include <ferrite/printk.h>
 #include <ferrite/slab.h>
 #include <ferrite/string.h>
 #include <ferrite/uaccess.h>
@@ -91,10 +93,12 @@ static struct dentry *cached_lookup(struct dentry *dir, const char *name, unsign
 
 struct dentry *lookup_locked(struct dentry *dir, const char *name, unsigned int len)
 {
-	struct dentry *d = cached_lookup(dir, name, len);
+	struct dentry *d;
 	struct inode *inode = dir->inode;
 	int err;
 
+	WARN_ON(!mutex_is_held(&inode->lock));
+	d = cached_lookup(dir, name, len);
 	if (d)
 		return d;
 	if ((READ_ONCE(dir->flags) & DENTRY_DEAD) || !inode->iops || !inode->iops->lookup)

@@ -89,6 +89,7 @@ static struct file *open_o_path(const struct path *p, int flags)
 
 	if (IS_ERR(f))
 		return f;
+	f->flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW;
 	f->dentry = dentry_get(p->dentry);
 	f->mnt = mount_get(p->mnt);
 	return f;
@@ -150,6 +151,7 @@ static struct file *open_resolved(const struct path *p, int flags, bool created)
 			return ERR_PTR(err);
 		}
 	}
+	f->flags &= ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
 	if ((flags & O_TRUNC) && S_ISREG(inode->mode) && !created) {
 		err = open_truncate(p->dentry);
 		if (err) {

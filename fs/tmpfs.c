@@ -18,6 +18,7 @@
 #include <ferrite/fs.h>
 #include <ferrite/kprintf.h>
 #include <ferrite/page_alloc.h>
+#include <ferrite/panic.h>
 #include <ferrite/printk.h>
 #include <ferrite/slab.h>
 #include <ferrite/string.h>
@@ -361,6 +362,7 @@ int tmpfs_truncate(struct inode *inode, uint64_t size)
 	struct tmpfs_node *tn = inode->private;
 	uint64_t old = inode->size;
 
+	WARN_ON(!mutex_is_held(&inode->lock));
 	if (size > FS_MAX_FILESIZE)
 		return -EFBIG;
 	if (size < old) {
@@ -415,6 +417,7 @@ static int tmpfs_fallocate(struct inode *inode, int mode, uint64_t off, uint64_t
 {
 	uint64_t end = off + len;
 
+	WARN_ON(!mutex_is_held(&inode->lock));
 	if (mode & FALLOC_FL_PUNCH_HOLE) {
 		punch_hole(inode, off, end);
 		inode_touch(inode, true);
@@ -731,9 +734,12 @@ static const struct super_ops tmpfs_super_ops = {
 
 const struct fs_type tmpfs_type = { .name = "tmpfs", .mount = tmpfs_mount, .nodev = true };
 static const struct fs_type ramfs_type = { .name = "ramfs", .mount = tmpfs_mount, .nodev = true };
+/* The initial root, a tmpfs that /proc/mounts calls "rootfs", as Linux does. */
+const struct fs_type rootfs_type = { .name = "rootfs", .mount = tmpfs_mount, .nodev = true };
 
 void tmpfs_init(void)
 {
+	vfs_register_fs(&rootfs_type);
 	vfs_register_fs(&tmpfs_type);
 	vfs_register_fs(&ramfs_type);
 }

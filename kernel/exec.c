@@ -9,7 +9,8 @@
  * of the initial stack written. Only then does exec_commit switch the
  * process over, and that step cannot fail. Errors found before the mapping
  * starts are returned with the caller untouched (ENOENT, EACCES, ENOTDIR,
- * ELOOP, ENAMETOOLONG, E2BIG, EFAULT, ENOEXEC, ENOMEM). Errors Linux meets
+ * ELOOP, ENAMETOOLONG, E2BIG, EFAULT, ENOEXEC, ENOMEM; EBADF and EINVAL
+ * from execveat). Errors Linux meets
  * only after its point of no return (a segment it cannot map: EINVAL,
  * ENOMEM, EOVERFLOW) kill the caller with SIGSEGV, as Linux's
  * force_fatal_sig(SIGSEGV) does, so a parent sees the same wait status.
@@ -18,9 +19,12 @@
  * (-ENOEXEC and a log line); set-user-ID and set-group-ID bits (ignored:
  * the program runs with the caller's ids, AT_SECURE 0); randomization (the
  * layout is Linux's under "setarch -R"); killing the other threads of a
- * multi-threaded caller; unsharing a descriptor table shared through
- * CLONE_FILES; ETXTBSY; a vDSO (no AT_SYSINFO_EHDR); resetting a user GS
- * base set through arch_prctl.
+ * multi-threaded caller; ETXTBSY; a vDSO (no AT_SYSINFO_EHDR); resetting a
+ * user GS base set through arch_prctl.
+ *
+ * Files are found with the VFS's path walk (fs.h: path_lookup_at,
+ * vfs_open_path) so that exec checks the file type before opening, as
+ * do_open_execat does: a FIFO or a device is never opened.
  */
 #include <ferrite/errno.h>
 #include <ferrite/exec.h>

@@ -14,6 +14,7 @@
 #include <ferrite/signal.h>
 #include <ferrite/string.h>
 #include <ferrite/syscall.h>
+#include <ferrite/tty.h>
 #include <ferrite/uaccess.h>
 #include <ferrite/vfs.h>
 #include <ferrite/vm.h>
@@ -77,6 +78,9 @@ static void exit_release_resources(struct task *t, struct process *p)
 	}
 	if (t->vfork_wq)
 		process_vfork_release(t);
+	if (p->sid == p->pid && READ_ONCE(p->tty))
+		tty_disassociate_ctty(true);
+
 	struct files *files;
 	struct fs_context *fs;
 	struct vm_space *vm;
@@ -146,7 +150,7 @@ __noreturn void process_exit_task(int wait_status)
 		reap = true;
 	} else {
 		if (p->exit_signal)
-			signal_send_process(parent, p->exit_signal);
+			signal_notify_exit_locked(p, p->exit_signal, wait_status);
 		wake_up(&parent->child_wait);
 	}
 	if (reap) {
@@ -165,17 +169,7 @@ __noreturn void process_exit_task(int wait_status)
 
 __noreturn void process_exit_group(int wait_status)
 {
-	struct process *p = current_proc;
-	unsigned long flags = spin_lock_irqsave(&p->sig_lock);
-
-	if (!p->group_exit) {
-		p->group_exit = 1;
-		p->group_exit_code = wait_status;
-	} else {
-		wait_status = p->group_exit_code;
-	}
-	spin_unlock_irqrestore(&p->sig_lock, flags);
-	process_exit_task(wait_status);
+	process_exit_task(signal_group_exit(wait_status));
 }
 
 SYSCALL_DEFINE(exit, __NR_exit, int code)

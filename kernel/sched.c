@@ -55,9 +55,26 @@ static uint32_t nice_weight[40];	/* [I] weight of nice -20..19 */
 #define FSHIFT		11
 #define FIXED_1		(1 << FSHIFT)
 
+/* CPU @cpu's struct cpu; before (or without) SMP start-up only the boot CPU exists. */
+static struct cpu *sched_cpu(int cpu)
+{
+	struct cpu **table = __atomic_load_n(&cpus, __ATOMIC_ACQUIRE);
+
+	return table ? table[cpu] : &boot_cpu;
+}
+
+/* CPU @cpu's run queue, or NULL while that CPU is still coming up. */
 static struct rq *cpu_rq(int cpu)
 {
-	return cpus[cpu]->rq;
+	return __atomic_load_n(&sched_cpu(cpu)->rq, __ATOMIC_ACQUIRE);
+}
+
+/* True if @cpu can take tasks: online with a run queue. */
+static bool sched_cpu_ready(int cpu)
+{
+	struct cpu *c = sched_cpu(cpu);
+
+	return c && READ_ONCE(c->online) && cpu_rq(cpu);
 }
 
 static struct rq *this_rq(void)
@@ -147,7 +164,7 @@ static void rq_account_locked(struct rq *rq, bool user)
 static void sched_kick_cpu(int cpu)
 {
 	if (cpu != this_cpu_id())
-		lapic_send_ipi(cpus[cpu]->apic_id, VEC_IPI_RESCHED);
+		lapic_send_ipi(sched_cpu(cpu)->apic_id, VEC_IPI_RESCHED);
 }
 
 /* Should @t, just queued on @rq, take the CPU from rq->curr? Needs rq->lock. */
@@ -166,7 +183,7 @@ static int sched_select_cpu(struct task *t)
 {
 	int best = -1, best_load = 0x7fffffff;
 
-	if (t->cpu >= 0 && t->cpu < nr_cpus && cpus[t->cpu]->online &&
+	if (t->cpu >= 0 && t->cpu < nr_cpus && sched_cpu_ready(t->cpu) &&
 	    cpumask_test(&t->affinity, t->cpu)) {
 		struct rq *rq = cpu_rq(t->cpu);
 
@@ -177,7 +194,7 @@ static int sched_select_cpu(struct task *t)
 		struct rq *rq;
 		int load;
 
-		if (!cpus[c]->online || !cpumask_test(&t->affinity, c))
+		if (!sched_cpu_ready(c) || !cpumask_test(&t->affinity, c))
 			continue;
 		rq = cpu_rq(c);
 		load = READ_ONCE(rq->nr_queued) + (READ_ONCE(rq->curr) != rq->idle);
@@ -385,7 +402,7 @@ static void sched_balance_idle(void)
 	for (int c = 0; c < nr_cpus; c++) {
 		int n;
 
-		if (c == me || !cpus[c]->online)
+		if (c == me || !sched_cpu_ready(c))
 			continue;
 		n = READ_ONCE(cpu_rq(c)->nr_queued);
 		if (n > most) {
@@ -491,6 +508,7 @@ bool ktimer_cancel(struct ktimer *t)
 			spin_unlock_irqrestore(&rq->timer_lock, flags);
 			return true;
 		}
+		/* it fired (and its fn has finished: fn runs under this lock) */
 		spin_unlock_irqrestore(&rq->timer_lock, flags);
 	}
 }
@@ -504,9 +522,10 @@ static void ktimer_run(struct rq *rq, uint64_t now)
 
 		if (t->deadline > now)
 			break;
+		/* unlinked but still "on" this CPU: ktimer_cancel waits for fn on our lock */
 		list_del(&t->node);
-		t->cpu = -1;
 		t->fn(t);
+		t->cpu = -1;
 	}
 	spin_unlock(&rq->timer_lock);
 }
@@ -605,7 +624,7 @@ int sched_set_affinity(struct task *t, const struct cpumask *mask)
 	unsigned long flags;
 
 	for (int c = 0; c < nr_cpus; c++)
-		if (cpumask_test(mask, c) && cpus[c]->online)
+		if (cpumask_test(mask, c) && sched_cpu_ready(c))
 			any = true;
 	if (!any)
 		return -EINVAL;
@@ -633,7 +652,7 @@ int sched_nr_running(void)
 	for (int c = 0; c < nr_cpus; c++) {
 		struct rq *rq;
 
-		if (!cpus[c]->online || !(rq = cpu_rq(c)))
+		if (!sched_cpu_ready(c) || !(rq = cpu_rq(c)))
 			continue;
 		n += READ_ONCE(rq->nr_queued) + (READ_ONCE(rq->curr) != rq->idle);
 	}
@@ -654,8 +673,13 @@ uint64_t sched_nr_switches(void)
 void sched_cpu_times(int cpu, uint64_t *user_ns, uint64_t *system_ns, uint64_t *idle_ns)
 {
 	struct rq *rq = cpu_rq(cpu);
-	unsigned long flags = spin_lock_irqsave(&rq->lock);
+	unsigned long flags;
 
+	if (!rq) {
+		*user_ns = *system_ns = *idle_ns = 0;
+		return;
+	}
+	flags = spin_lock_irqsave(&rq->lock);
 	*user_ns = rq->busy_user_ns;
 	*system_ns = rq->busy_sys_ns;
 	*idle_ns = rq->idle_ns;

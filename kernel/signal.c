@@ -107,6 +107,17 @@ void sig_group_exit_locked(struct process *p, int status)
 	}
 }
 
+int signal_group_exit(int status)
+{
+	struct process *p = current_proc;
+	unsigned long flags = spin_lock_irqsave(&p->sig_lock);
+
+	sig_group_exit_locked(p, status);
+	status = p->group_exit_code;
+	spin_unlock_irqrestore(&p->sig_lock, flags);
+	return status;
+}
+
 /* The task whose mask decides for process-wide signals: the oldest one (the leader). */
 static struct task *sig_main_task(struct process *p)
 {

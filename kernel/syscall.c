@@ -57,18 +57,29 @@ static long syscall_unknown(uint64_t nr)
 	return -ENOSYS;
 }
 
+/* True if @frame is a syscall whose return value is a kernel-internal restart code. */
+static bool syscall_restart_pending(const struct trap_frame *frame)
+{
+	long rax = (long)frame->rax;
+
+	return frame->vector == TRAP_SYSCALL && rax >= -ERESTART_RESTARTBLOCK &&
+	       rax <= -ERESTARTSYS;
+}
+
 void syscall_exit_work(struct trap_frame *frame)
 {
 	struct task *t = current;
 
 	for (;;) {
 		arch_irq_disable();
-		if (!__atomic_load_n(&t->need_resched, __ATOMIC_ACQUIRE) && !signal_pending(t))
+		if (!__atomic_load_n(&t->need_resched, __ATOMIC_ACQUIRE) && !signal_pending(t) &&
+		    !syscall_restart_pending(frame))
 			break;
 		arch_irq_enable();
 		if (__atomic_load_n(&t->need_resched, __ATOMIC_ACQUIRE))
 			schedule();
-		if (signal_pending(t))
+		/* also with no signal left (another thread took it): restart codes must not leak */
+		if (signal_pending(t) || syscall_restart_pending(frame))
 			signal_deliver(frame);
 	}
 	if (t->restore_mask && !signal_pending(t)) {

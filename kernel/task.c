@@ -84,6 +84,7 @@ void task_put(struct task *t)
 {
 	if (__atomic_sub_fetch(&t->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	signal_task_free(t);
 	if (t->fpu)
 		kmem_cache_free(fpu_cache, t->fpu);
 	if (t->kstack)
@@ -103,6 +104,7 @@ void process_put(struct process *p)
 	if (p == &kernel_process || __atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
 	cred_release(p);
+	signal_process_free(p);
 	kmem_cache_free(process_cache, p);
 }
 

@@ -56,7 +56,10 @@
  *       consistent word and are used for permission checks and stat
  *   [D] dcache_lock (a spinlock); writers of a dentry's name/parent also
  *       hold the parent directory's inode mutex, so holding that mutex is
- *       enough to read the names of its children
+ *       enough to read the names of its children. Exceptions: a dentry
+ *       built by ->lookup leaves its parent's list under dcache_lock alone
+ *       on its last put or a failed ->revalidate (procfs), never while
+ *       referenced, so a reference keeps a child on the list.
  *   [M] mount_lock (a spinlock); changes also hold namespace_mutex
  *   [T] the tmpfs inode's page-tree spinlock
  *
@@ -66,12 +69,16 @@
  *   file pos_lock (regular files and directories only)
  *   inode mutexes: a parent directory before its children; rename locks
  *     the ancestor first when one directory contains the other, otherwise
- *     in address order, then the source and target inodes
+ *     in address order, then the source and target inodes (the pipe code
+ *     takes a FIFO's inode mutex before its pipe mutex)
+ *   devtmpfs_mutex (only around creating the devtmpfs superblock)
  *   vm_space.lock (user copies made under an inode mutex may fault; no
  *     fault path takes an inode mutex: getpage takes only spinlocks)
- *   spinlocks, all leaves except: mount_lock before dcache_lock;
- *     fs_context lock, files lock, tmpfs page-tree lock, chrdev lock,
- *     fs-type lock are leaves. No user copy and no sleep under any of them.
+ *   spinlocks: mount_lock before dcache_lock; a tmpfs page-tree lock
+ *     before the slab and page-allocator locks (pages and tree nodes are
+ *     allocated under it); fs_context, files, file_lock_lock (locks.c),
+ *     chrdev, fs-type and anon-sb locks are leaves. No user copy and no
+ *     sleep under any of them.
  */
 #ifndef FERRITE_FS_H
 #define FERRITE_FS_H
@@ -657,7 +664,7 @@ int chrdev_lookup(unsigned int dev, const struct file_ops **ops, void **private_
 
 /* tmpfs (tmpfs.c) */
 void tmpfs_init(void);
-extern const struct fs_type tmpfs_type;
+extern const struct fs_type tmpfs_type, rootfs_type;
 /* A tmpfs superblock for devtmpfs (its own instance, mode 0755 root). */
 struct super_block *tmpfs_create_sb(const struct fs_type *type, const char *data,
 				    unsigned int root_mode);

@@ -51,6 +51,13 @@ bool signal_is_ignored(struct process *p, int sig);
  * Needs process_tree_lock; does not take @child's locks other than its sig_lock.
  */
 void signal_notify_exit_locked(struct process *child, int sig, int wait_status);
+/*
+ * Begin the exit of the current process with wait status @status (exit_group,
+ * fatal signals): every thread gets SIGKILL and is woken, even from a stop
+ * (Linux's zap_other_threads). Returns the status in effect: an exit already
+ * under way keeps its own.
+ */
+int signal_group_exit(int status);
 /* Free the siginfo still queued on a task / process being freed (refcount 0). */
 void signal_task_free(struct task *t);
 void signal_process_free(struct process *p);

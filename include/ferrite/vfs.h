@@ -75,8 +75,10 @@ void file_put(struct file *f);
  * A new file on @inode with @ops (refcount 1), or ERR_PTR. It takes its own
  * reference on @inode (the caller keeps and later puts its own). @flags are
  * open(2)'s O_* flags: the access mode gives FMODE_READ/FMODE_WRITE, and the
- * status flags (O_APPEND, O_NONBLOCK, ...) are kept in f->flags. ops->open is
- * not called. Pipes and sockets pass an inode from anon_inode_create.
+ * flags are kept in f->flags (but O_CLOEXEC, a descriptor flag; open(2)
+ * drops O_CREAT, O_EXCL, O_NOCTTY and O_TRUNC after ops->open, which may
+ * look at them). ops->open is not called. Pipes and sockets pass an inode
+ * from anon_inode_create.
  */
 struct file *file_alloc(struct inode *inode, const struct file_ops *ops, unsigned int flags);
 
@@ -191,8 +193,10 @@ int initramfs_unpack(const void *data, size_t len);
 /*
  * Character devices under /dev (devtmpfs): chrdev_register(major, minor)
  * and a node /dev/@name ("pts/0" makes the directories) of @mode (the
- * permission bits; S_IFCHR is implied), owned by root. Usable before
- * vfs_init (the devtmpfs tree is made on first use). 0 or -errno.
+ * permission bits; S_IFCHR is implied), owned by the caller's fs ids (root
+ * at boot). A second name for the same (major, minor, ops, data) is fine.
+ * Usable before vfs_init (the devtmpfs tree is made on first use), after
+ * sched_init (it takes mutexes). 0 or -errno.
  */
 int devfs_register(const char *name, unsigned int mode, unsigned int major,
 		   unsigned int minor, const struct file_ops *ops, void *private_data);

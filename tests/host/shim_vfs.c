@@ -323,6 +323,8 @@ int printk(const char *fmt, ...)
 
 	if (fmt[0] == '\001')
 		fmt += 2;
+	if (!strncmp(fmt, "WARNING at", 10))
+		shim_die("a WARN_ON fired");
 	printf("# ");
 	va_start(ap, fmt);
 	n = vprintf(fmt, ap);

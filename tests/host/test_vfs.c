@@ -626,9 +626,21 @@ HTEST(record_locks_and_flock)
 	EXPECT_EQ(sys_unlink("/t11"), 0);
 }
 
+static unsigned int opened_flags;
+static void *opened_private;
+
+static int rec_open(struct inode *inode, struct file *f)
+{
+	(void)inode;
+	opened_flags = f->flags;
+	opened_private = f->private_data;
+	return 0;
+}
+
 HTEST(devices_and_fsize_limit)
 {
-	static const struct file_ops null_ops = { 0 };
+	static const struct file_ops null_ops = { 0 }, rec_ops = { .open = rec_open };
+	static int cookie;
 	struct stat st;
 	int fd;
 
@@ -643,6 +655,14 @@ HTEST(devices_and_fsize_limit)
 	EXPECT(fd >= 0);
 	EXPECT_EQ(sys_read(fd, (char *)&st, 1), -EINVAL);
 	EXPECT_EQ(sys_lseek(fd, 0, SEEK_SET), -ESPIPE);
+	EXPECT_EQ(sys_close(fd), 0);
+	/* ops->open sees the registered private data and O_NOCTTY; F_GETFL does not. */
+	EXPECT_EQ(devfs_register("rec", 0600, 240, 5, &rec_ops, &cookie), 0);
+	fd = (int)sys_open("/dev/rec", O_RDWR | O_NOCTTY, 0);
+	EXPECT(fd >= 0);
+	EXPECT(opened_flags & O_NOCTTY);
+	EXPECT(opened_private == &cookie);
+	EXPECT_EQ(sys_fcntl(fd, F_GETFL, 0), O_RDWR | O_LARGEFILE);
 	EXPECT_EQ(sys_close(fd), 0);
 	EXPECT_EQ(sys_mknod("/t12", S_IFCHR | 0600, vfs_encode_dev(240, 9)), 0);
 	EXPECT_EQ(sys_open("/t12", O_RDONLY, 0), -ENXIO);
@@ -720,7 +740,7 @@ HTEST(mounts_text)
 
 	setup();
 	EXPECT(vfs_mounts_show(buf, 4096) > 0);
-	EXPECT(strstr(buf, "rootfs / tmpfs rw,relatime,mode=755 0 0\n") == buf);
+	EXPECT(strstr(buf, "rootfs / rootfs rw,relatime,mode=755 0 0\n") == buf);
 	EXPECT(strstr(buf, "devtmpfs /dev devtmpfs rw,nosuid,relatime"));
 	EXPECT(vfs_mountinfo_show(buf, 4096) > 0);
 	EXPECT(strstr(buf, " / /dev rw,nosuid,relatime - devtmpfs devtmpfs rw"));

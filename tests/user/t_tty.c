@@ -93,8 +93,13 @@ static int ctty_child(void *arg)
 	if (fd < 0)
 		return 6;
 	close(fd);
-	/* release the terminal before exiting */
-	ioctl(0, TIOCNOTTY);
+	/* release the terminal before exiting: as session leader that
+	 * sends SIGHUP to the foreground group, which is us */
+	signal(SIGHUP, SIG_IGN);
+	if (ioctl(0, TIOCNOTTY) < 0)
+		return 7;
+	if (ioctl(0, TIOCGPGRP, &pg) != -1 || errno != ENOTTY)
+		return 8;
 	return 0;
 }
 
