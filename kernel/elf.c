@@ -21,6 +21,11 @@
 /* MAX_LFS_FILESIZE: no file offset can be mapped beyond it. */
 #define ELF_MAX_FILE	0x7fffffffffffffffUL
 
+/*
+ * Magic, class, byte order and version. Stricter than Linux, whose 64-bit
+ * loader looks only at the magic and e_machine (it runs an x86_64 file
+ * marked ELFCLASS32 or big-endian): such files are malformed, so ENOEXEC.
+ */
 static bool elf_ident_ok(const Elf64_Ehdr *eh)
 {
 	return memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 &&

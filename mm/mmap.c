@@ -129,9 +129,25 @@ SYSCALL_DEFINE(brk, __NR_brk, uint64_t newbrk)
 	return vm_brk(current->vm, newbrk);
 }
 
+SYSCALL_DEFINE(mremap, __NR_mremap, uint64_t old, uint64_t old_len, uint64_t new_len,
+	       unsigned long flags, uint64_t new_addr)
+{
+	if (flags & ~(unsigned long)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+		if (!(flags & MREMAP_MAYMOVE))
+			return -EINVAL;
+		pr_info_once("mremap: MREMAP_FIXED/DONTUNMAP not supported yet\n");
+		return -EINVAL;
+	}
+	return vm_remap(current->vm, old, old_len, new_len, flags & MREMAP_MAYMOVE);
+}
+
 SYSCALL_DEFINE(madvise, __NR_madvise, uint64_t addr, uint64_t len, int advice)
 {
-	if (addr & (PAGE_SIZE - 1))
+	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+
+	if ((addr & (PAGE_SIZE - 1)) || end < addr)
 		return -EINVAL;
 	switch (advice) {
 	case MADV_NORMAL:
@@ -144,13 +160,46 @@ SYSCALL_DEFINE(madvise, __NR_madvise, uint64_t addr, uint64_t len, int advice)
 	case MADV_NOHUGEPAGE:
 	case MADV_DONTDUMP:
 	case MADV_DODUMP:
-		return 0;	/* advice only: Linux may ignore these too */
 	case MADV_DONTNEED:
 	case MADV_FREE:
-		return vm_discard(current->vm, addr, len);
+		break;
 	default:
 		return -EINVAL;
 	}
+	if (!len)
+		return 0;
+	if (end > USER_ADDR_END || !vm_range_mapped(current->vm, addr, len))
+		return -ENOMEM;
+	if (advice == MADV_DONTNEED || advice == MADV_FREE)
+		return vm_discard(current->vm, addr, len);
+	return 0;	/* the others are advice that Linux may ignore too */
+}
+
+/* x86_64 struct robust_list_head: three 8-byte fields. */
+#define ROBUST_LIST_HEAD_SIZE	24
+
+SYSCALL_DEFINE(set_robust_list, __NR_set_robust_list, uint64_t head, size_t len)
+{
+	if (len != ROBUST_LIST_HEAD_SIZE)
+		return -EINVAL;
+	current->robust_list = head;
+	return 0;
+}
+
+SYSCALL_DEFINE(get_robust_list, __NR_get_robust_list, int pid, uint64_t *uhead, size_t *ulen)
+{
+	struct task *t = pid ? task_find_get(pid) : task_get(current);
+	uint64_t head;
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	head = t->robust_list;
+	task_put(t);
+	err = put_user(head, uhead);
+	if (!err)
+		err = put_user((size_t)ROBUST_LIST_HEAD_SIZE, ulen);
+	return err;
 }
 
 SYSCALL_DEFINE(msync, __NR_msync, uint64_t addr, uint64_t len, int flags)

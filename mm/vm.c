@@ -202,7 +202,9 @@ static int vm_unmap_locked(struct vm_space *vm, uint64_t start, uint64_t end)
 		if (v->start < start) {
 			if (vma_split(v, start))
 				return -ENOMEM;
-			continue;	/* the upper part comes next */
+			/* the upper part, linked right after v, is handled next */
+			n = list_entry(v->node.next, struct vma, node);
+			continue;
 		}
 		if (v->end > end && vma_split(v, end))
 			return -ENOMEM;
@@ -360,6 +362,7 @@ int vm_protect(struct vm_space *vm, uint64_t addr, uint64_t len, unsigned int pr
 				ret = -ENOMEM;
 				goto out;
 			}
+			n = list_entry(v->node.next, struct vma, node);
 			continue;
 		}
 		if (v->end > end && vma_split(v, end)) {
@@ -479,6 +482,94 @@ int vm_discard(struct vm_space *vm, uint64_t addr, uint64_t len)
 		if (s < e && !(v->flags & VMA_SHARED))
 			vm_zap_range(vm, s, e);
 	}
+out:
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+struct vm_move_ctx {
+	struct vm_space *vm;
+	uint64_t delta;
+	int err;
+};
+
+/* Map one leaf again @delta bytes further (the page gains a reference). */
+static int vm_move_leaf(uint64_t va, uint64_t pa, uint64_t flags, unsigned int level, void *arg)
+{
+	struct vm_move_ctx *ctx = arg;
+	int err = pgtable_map(ctx->vm->pgd, va + ctx->delta, pa, PAGE_SIZE, flags, 0);
+
+	if (err) {
+		ctx->err = err;
+		return 1;
+	}
+	page_get(phys_to_page(pa));
+	__atomic_fetch_add(&ctx->vm->rss_pages, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+long vm_remap(struct vm_space *vm, uint64_t old, uint64_t old_len, uint64_t new_len, bool maymove)
+{
+	struct vma *v, *nv;
+	uint64_t dst;
+	long ret;
+
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if ((old & (PAGE_SIZE - 1)) || !new_len)
+		return -EINVAL;
+	if (old + old_len < old || old + old_len > USER_ADDR_END || new_len > USER_ADDR_END)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	v = vma_find(vm, old);
+	ret = -EFAULT;
+	if (!v || old + old_len > v->end)
+		goto out;
+	if (new_len <= old_len) {
+		ret = vm_unmap_locked(vm, old + new_len, old + old_len);
+		ret = ret ? ret : (long)old;
+		goto out;
+	}
+	/* grow in place: the area ends here and the space after it is free */
+	if (v->end == old + old_len) {
+		bool free = old + new_len <= USER_ADDR_END;
+		struct vma *w;
+
+		list_for_each_entry(w, &vm->vmas, node)
+			if (w != v && w->start < old + new_len && w->end > v->end)
+				free = false;
+		if (free) {
+			vm->total_pages += (old + new_len - v->end) / PAGE_SIZE;
+			v->end = old + new_len;
+			ret = old;
+			goto out;
+		}
+	}
+	ret = -ENOMEM;
+	if (!maymove)
+		goto out;
+	dst = vm_find_free(vm, new_len, 0);
+	nv = dst ? kmem_cache_alloc(vma_cache) : NULL;
+	if (!nv)
+		goto out;
+	*nv = *v;
+	nv->start = dst;
+	nv->end = dst + new_len;
+	nv->pgoff = v->pgoff + (old - v->start) / PAGE_SIZE;
+	if (nv->file)
+		file_get(nv->file);
+	struct vm_move_ctx ctx = { vm, dst - old, 0 };
+
+	pgtable_walk(vm->pgd, old, old_len, vm_move_leaf, &ctx);
+	if (ctx.err) {
+		vm_zap_range(vm, dst, dst + old_len);
+		vma_free(nv);
+		goto out;
+	}
+	vma_insert(vm, nv);
+	vm->total_pages += new_len / PAGE_SIZE;
+	ret = vm_unmap_locked(vm, old, old + old_len);
+	ret = ret ? ret : (long)dst;
 out:
 	mutex_unlock(&vm->lock);
 	return ret;

@@ -21,8 +21,6 @@
 #include <arch/memlayout.h>
 #include <linux/elf.h>
 
-struct task;
-
 /* Linux's TASK_SIZE_MAX with 4-level paging: the end of the user half less a guard page. */
 #define EXEC_TASK_SIZE		0x00007ffffffff000UL
 #define EXEC_STACK_TOP		EXEC_TASK_SIZE

@@ -96,6 +96,7 @@ struct task {
 	struct sigqueue *sigq;		/* [S] siginfo of queued 'pending' signals (NULL: none; signal code's) */
 	sigset64 real_blocked;		/* [S] mask before rt_sigtimedwait unblocked its set (signal code's) */
 	uint64_t clear_child_tid;	/* [o] user address for set_tid_address/CLONE_CHILD_CLEARTID */
+	uint64_t robust_list;		/* [o] set_robust_list head (not walked at exit yet) */
 	bool need_resched;		/* [a] */
 	bool migrate;			/* [R] leaving a CPU its affinity no longer allows */
 	bool vfork_done;		/* [a] */

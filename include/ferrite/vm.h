@@ -79,6 +79,8 @@ bool vm_range_mapped(struct vm_space *vm, uint64_t addr, uint64_t len);
 /* Drop the private pages of [addr, addr+len) (MADV_DONTNEED); 0, -EINVAL or -ENOMEM. */
 int vm_discard(struct vm_space *vm, uint64_t addr, uint64_t len);
 void vm_init(void);
+/* mremap: resize [old, old+old_len) to @new_len, moving it if @maymove; address or -errno. */
+long vm_remap(struct vm_space *vm, uint64_t old, uint64_t old_len, uint64_t new_len, bool maymove);
 /* Set the program break; returns the new (or unchanged) break. */
 uint64_t vm_brk(struct vm_space *vm, uint64_t newbrk);
 /*
