@@ -25,7 +25,7 @@ KOBJS := $(patsubst %,$(B)/obj/%.o,$(KSRCS))
 UAPI := $(B)/uapi/.stamp
 VERSION_H := $(B)/gen/ferrite/version.h
 
-.PHONY: all setup run check check-host check-kernel check-boot bench debug clean format iso
+.PHONY: all setup initramfs run check check-host check-kernel check-boot bench debug clean format iso
 all: $(B)/ferrite $(B)/ferrite.iso
 
 setup:
@@ -75,10 +75,17 @@ $(B)/ferrite.iso: $(B)/ferrite tools/grub.cfg
 	@rm -rf $(B)/isodir && mkdir -p $(B)/isodir/boot/grub
 	@cp $(B)/ferrite $(B)/isodir/boot/ferrite
 	@cp tools/grub.cfg $(B)/isodir/boot/grub/grub.cfg
+	@if [ -f $(B)/initramfs.cpio.gz ]; then cp $(B)/initramfs.cpio.gz $(B)/isodir/boot/; fi
 	@grub-mkrescue -o $@ $(B)/isodir >$(B)/grub-mkrescue.log 2>&1 || \
 		{ cat $(B)/grub-mkrescue.log; exit 1; }
 
-run: setup all
+# The default initramfs: busybox with its applet links and an /init that
+# starts a shell on the console.
+initramfs: $(B)/initramfs.cpio.gz
+$(B)/initramfs.cpio.gz: tools/mkinitramfs.sh FORCE
+	@sh tools/mkinitramfs.sh default $@
+
+run: setup all $(B)/initramfs.cpio.gz
 	@sh tools/run.sh
 
 debug: setup all
