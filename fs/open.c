@@ -268,12 +268,13 @@ struct file *do_open(int dfd, const char *name, int flags, unsigned int mode)
 	unsigned int lflags = 0;
 	int err;
 
-	if (flags & __O_TMPFILE) {
-		pr_warn("open: O_TMPFILE is not supported\n");
-		return ERR_PTR(-EOPNOTSUPP);
-	}
+	/* O_PATH keeps only the flags that mean something to it, as Linux does */
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	if (flags & __O_TMPFILE) {
+		pr_info_once("open: O_TMPFILE is not supported yet\n");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 	if ((flags & O_CREAT) && (flags & O_DIRECTORY))
 		return ERR_PTR(-EINVAL);
 	if (!(flags & O_NOFOLLOW))

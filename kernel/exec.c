@@ -300,7 +300,7 @@ static struct file *exec_open(int dfd, const char *name, unsigned int lflags)
 	else if (!S_ISREG(mode))
 		f = ERR_PTR(-EACCES);
 	else
-		f = vfs_open_path(&path, O_RDONLY);
+		f = vfs_open_path(&path, O_RDONLY | O_EXEC_OPEN);
 	path_put(&path);
 	if (IS_ERR(f))
 		return f;
@@ -370,6 +370,45 @@ static int exec_load_script(struct binprm *b)
 	return 0;
 }
 
+/*
+ * A program that needs a dynamic loader: as Linux, a missing or unreadable
+ * interpreter gives that error (ENOENT, EACCES, ...); an interpreter that
+ * exists is refused with ENOEXEC because loading it is not done yet.
+ */
+static int exec_refuse_interp(struct binprm *b)
+{
+	const Elf64_Phdr *ph = b->phdrs;
+	char *path;
+	struct file *f;
+	int err = -ENOEXEC;
+
+	for (int i = 0; i < b->elf.eh.e_phnum; i++, ph++) {
+		if (ph->p_type != PT_INTERP)
+			continue;
+		if (ph->p_filesz > PATH_MAX || ph->p_filesz < 2)
+			return -ENOEXEC;
+		path = kmalloc(ph->p_filesz);
+		if (!path)
+			return -ENOMEM;
+		if (kernel_read(b->file, path, ph->p_filesz, ph->p_offset) != (long)ph->p_filesz ||
+		    path[ph->p_filesz - 1]) {
+			kfree(path);
+			return -ENOEXEC;
+		}
+		f = vfs_open(path, O_RDONLY, 0);
+		if (IS_ERR(f)) {
+			err = PTR_ERR(f);
+		} else {
+			file_put(f);
+			pr_info_once("exec: %s: dynamic executables (interpreter %s) not supported yet\n",
+				     b->filename, path);
+		}
+		kfree(path);
+		break;
+	}
+	return err;
+}
+
 /* The ELF checks Linux makes before its point of no return; 0 or -errno. */
 static int exec_check_elf(struct binprm *b)
 {
@@ -390,10 +429,8 @@ static int exec_check_elf(struct binprm *b)
 	if (n != (long)size)
 		return -ENOEXEC;	/* load_elf_phdrs failing */
 	elf_scan_phdrs(&b->elf, b->phdrs);
-	if (b->elf.interp) {
-		pr_info("exec: %s: dynamic executables not supported yet\n", b->filename);
-		return -ENOEXEC;
-	}
+	if (b->elf.interp)
+		return exec_refuse_interp(b);
 	return 0;
 }
 

@@ -253,6 +253,9 @@ long vm_map(struct vm_space *vm, uint64_t addr, uint64_t len, unsigned int flags
 		return -EINVAL;
 	if (len > USER_ADDR_END)
 		return -ENOMEM;
+	/* Linux's heuristic overcommit: one private writable mapping larger than all RAM fails */
+	if ((flags & VMA_WRITE) && !(flags & VMA_SHARED) && len / PAGE_SIZE > page_alloc_total_pages())
+		return -ENOMEM;
 	nv = kmem_cache_zalloc(vma_cache);
 	if (!nv)
 		return -ENOMEM;
