@@ -82,6 +82,22 @@ static int vmalloc_place(struct vm_area *area, uint64_t size)
 	return 0;
 }
 
+/* The area starting at @start, still listed, or NULL. */
+static struct vm_area *vmalloc_find(uint64_t start)
+{
+	struct vm_area *a, *found = NULL;
+	unsigned long flags = spin_lock_irqsave(&vmalloc_lock);
+
+	list_for_each_entry(a, &vmalloc_areas, node) {
+		if (a->start == start) {
+			found = a;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vmalloc_lock, flags);
+	return found;
+}
+
 static struct vm_area *vmalloc_find_remove(uint64_t start)
 {
 	struct vm_area *a, *found = NULL;
@@ -99,7 +115,11 @@ static struct vm_area *vmalloc_find_remove(uint64_t start)
 	return found;
 }
 
-/* Unmap @area, give back its pages if it owns them, and free it. */
+/*
+ * Unmap @area, give back its pages if it owns them, then give its address
+ * range back and free it. The range is returned last: another CPU may map
+ * it again as soon as it is off the list.
+ */
 static void vmalloc_release(struct vm_area *area)
 {
 	for (uint64_t off = 0; area->owns_pages && off < area->size; off += PAGE_SIZE) {
@@ -111,6 +131,7 @@ static void vmalloc_release(struct vm_area *area)
 	}
 	kpt_unmap(area->start, area->size);
 	tlb_flush_kernel_range(area->start, area->size);
+	vmalloc_find_remove(area->start);
 	kfree(area);
 }
 
@@ -148,7 +169,6 @@ void *vmalloc(size_t size)
 		return NULL;
 	}
 	if (vmalloc_populate(area)) {
-		vmalloc_find_remove(area->start);
 		vmalloc_release(area);
 		return NULL;
 	}
@@ -161,7 +181,7 @@ void vfree(const void *addr)
 
 	if (!addr)
 		return;
-	area = vmalloc_find_remove((uint64_t)addr);
+	area = vmalloc_find((uint64_t)addr);
 	if (!area) {
 		pr_err("vfree: %p was not allocated by vmalloc\n", addr);
 		return;
@@ -201,7 +221,6 @@ void *ioremap(uint64_t phys, size_t size, int mode)
 		return NULL;
 	}
 	if (kpt_map(area->start, base, len, PTE_PRESENT | PTE_WRITE | PTE_NX | PTE_GLOBAL | cache)) {
-		vmalloc_find_remove(area->start);
 		vmalloc_release(area);
 		return NULL;
 	}
@@ -215,7 +234,7 @@ void iounmap(void *addr, size_t size)
 	(void)size;
 	if (!addr)
 		return;
-	area = vmalloc_find_remove(ALIGN_DOWN((uint64_t)addr, PAGE_SIZE));
+	area = vmalloc_find(ALIGN_DOWN((uint64_t)addr, PAGE_SIZE));
 	if (!area) {
 		pr_err("iounmap: %p is not an I/O mapping\n", addr);
 		return;

@@ -13,7 +13,7 @@ CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-function -Wno-unused
 # The share also built against glibc: processes, exec, signals, files and
 # descriptors (its static start-up code uses more of the ABI than musl's:
 # IRELATIVE relocations, TLS set-up, rseq, set_robust_list, prlimit64).
-GLIBC_TESTS="t_proc t_exec t_signal t_fs_basic t_fs_dir t_fs_meta t_fd t_pipe t_mem"
+GLIBC_TESTS="t_proc t_exec t_exec_elf t_signal t_sigframe t_fs_basic t_fs_dir t_fs_meta t_fd t_pipe t_mem t_procfs t_sysinfo"
 
 mkdir -p "$OUT/musl" "$OUT/glibc"
 fail=0

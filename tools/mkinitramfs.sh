@@ -118,9 +118,10 @@ bench)
 . /etc/init-common.sh
 echo "# bench: start ($(uname -sr), $(nproc) CPUs)"
 for l in musl glibc; do
-	echo "# bench: libc $l"
+	echo "# bench: libc $l, $(grep MemFree /proc/meminfo)"
 	BENCH_DIR=/tmp /bench/$l/bench /bench/$l/nop | sed "s/^bench /bench $l./"
 done
+echo "# bench: $(grep MemFree /proc/meminfo)"
 echo "# bench: end"
 poweroff -f
 EOF

@@ -24,7 +24,6 @@ static void test_buffers(void)
 {
 	int fd = open(t_path("f"), O_RDWR | O_CREAT | O_TRUNC, 0644);
 	char buf[64];
-	struct stat st;
 
 	write(fd, "0123456789abcdef", 16);
 	for (unsigned i = 0; i < sizeof(kaddrs) / sizeof(kaddrs[0]); i++) {
@@ -62,7 +61,6 @@ static void test_buffers(void)
 	T_ERRNO(t_sys(SYS_ftruncate, fd, -4096L), EINVAL, "ftruncate to -4096");
 	T_ERRNO(t_sys(SYS_ioctl, fd, 0x5401 /* TCGETS */, buf), ENOTTY, "TCGETS on a regular file");
 	close(fd);
-	(void)st;
 }
 
 static void test_strings(void)

@@ -150,9 +150,8 @@ static void report(const char *what, const char *out)
 static void test_args(void)
 {
 	char out[4096], pid[16];
-	int err, st;
+	int st;
 
-	snprintf(pid, sizeof(pid), "%d", 0);
 	char *argv[] = { t_self, "--helper", pid, "a b", "", "c", NULL };
 	char *envp[] = { "FOO=bar", "EMPTY=", NULL };
 	/* the helper compares its pid with argv[2]; only the child knows its
@@ -174,13 +173,12 @@ static void test_args(void)
 	waitpid(c, &st, 0);
 	report("exec args", out);
 	t_expect_exit(st, 0, "helper exited 0");
-	(void)err;
 }
 
 static void test_signals_across_exec(void)
 {
 	char out[4096];
-	int err, st;
+	int st;
 	char *argv[] = { t_self, "--helper-signals", NULL };
 	struct sigaction sa = { .sa_handler = SIG_IGN };
 	sigset_t m;
@@ -208,7 +206,6 @@ static void test_signals_across_exec(void)
 	waitpid(c, &st, 0);
 	report("exec signals", out);
 	t_expect_exit(st, 0, "signal helper exited 0");
-	(void)err;
 }
 
 static void test_shebang(void)

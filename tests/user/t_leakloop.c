@@ -1,5 +1,6 @@
 /*
- * t_leakloop - repetition that would expose leaks: 1000 fork+exit+wait,
+ * t_leakloop - repetition that would expose leaks: 1000 fork+exit+wait
+ * (or $T_LEAK_FORKS),
  * 200 pipe+close, 200 map/touch/unmap of 1 MiB, 200 open/close; then the
  * lowest free fd and the break are where they started. (The guest runner
  * also compares MemFree before and after the whole suite.)
@@ -7,14 +8,15 @@
 #include "t.h"
 #include <sys/mman.h>
 
-static void test_fork_loop(void)
+static void test_fork_loop(int n)
 {
 	int bad = 0, st;
 	long long t0 = t_now_ns();
 
-	for (int i = 0; i < 1000; i++) {
+	for (int i = 0; i < n; i++) {
 		pid_t c = fork();
 		if (c < 0) {
+			t_say("#   fork %d failed: %s", i, t_errname(errno));
 			bad++;
 			break;
 		}
@@ -23,7 +25,7 @@ static void test_fork_loop(void)
 		if (waitpid(c, &st, 0) != c || !t_exited(st, i & 0xff))
 			bad++;
 	}
-	T_OK(bad == 0, "1000 fork+exit+wait with the right statuses (%d bad, %lld ms)", bad,
+	T_OK(bad == 0, "%d fork+exit+wait with the right statuses (%d bad, %lld ms)", n, bad,
 	     (t_now_ns() - t0) / 1000000);
 	T_ERRNO(wait(NULL), ECHILD, "no child left behind");
 }
@@ -78,7 +80,9 @@ static void test_map_loop(void)
 int main(int argc, char **argv)
 {
 	t_init("t_leakloop");
-	test_fork_loop();
+	/* T_LEAK_FORKS overrides the count, to look for slower leaks */
+	const char *n = getenv("T_LEAK_FORKS");
+	test_fork_loop(n && atoi(n) > 0 ? atoi(n) : 1000);
 	test_fd_loops();
 	test_map_loop();
 	return t_done();
