@@ -98,16 +98,17 @@ static void pipe_put_ends(struct inode *inode, struct pipe *p, unsigned int fmod
 	if (fmode & FMODE_WRITE)
 		WRITE_ONCE(p->writers, p->writers - 1);
 	last = !p->readers && !p->writers;
-	if (last)
+	if (last) {
 		inode->pipe = NULL;
+	} else {
+		/* under the locks: once they drop, the other end's close may free @p */
+		wake_up(&p->rd_wait);
+		wake_up(&p->wr_wait);
+	}
 	mutex_unlock(&p->lock);
 	mutex_unlock(&inode->lock);
-	if (last) {
+	if (last)
 		pipe_free(p);
-		return;
-	}
-	wake_up(&p->rd_wait);
-	wake_up(&p->wr_wait);
 }
 
 static int pipe_release(struct inode *inode, struct file *f)
