@@ -503,9 +503,21 @@ static char *mount_point_path(struct mount *m, const struct path *root, char *tm
 	return s;
 }
 
-size_t vfs_mounts_show(char *buf, size_t size)
+/*
+ * One line of /proc/mounts or /proc/mountinfo for @m; @mp is its mount
+ * point and @scratch a free FS_PATH_MAX buffer.
+ */
+typedef size_t (*mount_line_fn)(char *buf, size_t size, size_t used, struct mount *m,
+				const char *mp, char *scratch);
+
+/*
+ * Write a line for every mount visible from the caller's root into @buf
+ * (NUL-terminated, truncated at @size); returns the length. Takes the
+ * namespace mutex.
+ */
+static size_t mounts_show(char *buf, size_t size, mount_line_fn line)
 {
-	char *tmp = kmalloc(FS_PATH_MAX);
+	char *tmp = kmalloc(2 * FS_PATH_MAX);
 	struct path root;
 	struct mount *m;
 	size_t used = 0;
@@ -518,21 +530,32 @@ size_t vfs_mounts_show(char *buf, size_t size)
 	list_for_each_entry(m, &mount_list, all_node) {
 		char *mp = mount_point_path(m, &root, tmp, FS_PATH_MAX);
 
-		if (!mp)
-			continue;
-		used = put_escaped(buf, size, used, m->source);
-		used += scnprintf(buf + used, size - used, " ");
-		used = put_escaped(buf, size, used, mp);
-		used += scnprintf(buf + used, size - used, " %s ", m->sb->type->name);
-		used = put_mount_opts(buf, size, used, m);
-		used = put_sb_opts(buf, size, used, m);
-		used += scnprintf(buf + used, size - used, " 0 0\n");
+		if (mp)
+			used = line(buf, size, used, m, mp, tmp + FS_PATH_MAX);
 	}
 	mutex_unlock(&namespace_mutex);
 	path_put(&root);
 out:
 	kfree(tmp);
 	return used;
+}
+
+/* /proc/mounts: "source mountpoint type options 0 0". */
+static size_t mounts_line(char *buf, size_t size, size_t used, struct mount *m, const char *mp,
+			  char *scratch __unused)
+{
+	used = put_escaped(buf, size, used, m->source);
+	used += scnprintf(buf + used, size - used, " ");
+	used = put_escaped(buf, size, used, mp);
+	used += scnprintf(buf + used, size - used, " %s ", m->sb->type->name);
+	used = put_mount_opts(buf, size, used, m);
+	used = put_sb_opts(buf, size, used, m);
+	return used + scnprintf(buf + used, size - used, " 0 0\n");
+}
+
+size_t vfs_mounts_show(char *buf, size_t size)
+{
+	return mounts_show(buf, size, mounts_line);
 }
 
 /* The path of @m's root inside its own superblock ("/" for a whole-fs mount). */
@@ -545,44 +568,32 @@ static char *mount_root_in_sb(struct mount *m, char *tmp, size_t size)
 	return IS_ERR(s) ? "/" : s;
 }
 
+/*
+ * /proc/PID/mountinfo: "id parent major:minor root mountpoint options -
+ * type source superoptions".
+ */
+static size_t mountinfo_line(char *buf, size_t size, size_t used, struct mount *m,
+			     const char *mp, char *scratch)
+{
+	int parent_id = m->parent ? m->parent->id : m->id;
+
+	used += scnprintf(buf + used, size - used, "%d %d %u:%u ", m->id, parent_id,
+			  MAJOR(m->sb->dev), MINOR(m->sb->dev));
+	used = put_escaped(buf, size, used, mount_root_in_sb(m, scratch, FS_PATH_MAX));
+	used += scnprintf(buf + used, size - used, " ");
+	used = put_escaped(buf, size, used, mp);
+	used += scnprintf(buf + used, size - used, " ");
+	used = put_mount_opts(buf, size, used, m);
+	used += scnprintf(buf + used, size - used, " - %s ", m->sb->type->name);
+	used = put_escaped(buf, size, used, m->source);
+	used += scnprintf(buf + used, size - used, " %s", m->flags & MNT_RDONLY ? "ro" : "rw");
+	used = put_sb_opts(buf, size, used, m);
+	return used + scnprintf(buf + used, size - used, "\n");
+}
+
 size_t vfs_mountinfo_show(char *buf, size_t size)
 {
-	char *tmp = kmalloc(FS_PATH_MAX);
-	struct path root;
-	struct mount *m;
-	size_t used = 0;
-
-	if (!tmp || !size)
-		goto out;
-	buf[0] = '\0';
-	fs_current_root(&root);
-	mutex_lock(&namespace_mutex);
-	list_for_each_entry(m, &mount_list, all_node) {
-		char *mp = mount_point_path(m, &root, tmp, FS_PATH_MAX);
-		int parent_id = m->parent ? m->parent->id : m->id;
-
-		if (!mp)
-			continue;
-		used += scnprintf(buf + used, size - used, "%d %d %u:%u ", m->id, parent_id,
-				  MAJOR(m->sb->dev), MINOR(m->sb->dev));
-		used = put_escaped(buf, size, used, mount_root_in_sb(m, tmp, FS_PATH_MAX / 2));
-		used += scnprintf(buf + used, size - used, " ");
-		mp = mount_point_path(m, &root, tmp, FS_PATH_MAX);
-		used = put_escaped(buf, size, used, mp ? mp : "/");
-		used += scnprintf(buf + used, size - used, " ");
-		used = put_mount_opts(buf, size, used, m);
-		used += scnprintf(buf + used, size - used, " - %s ", m->sb->type->name);
-		used = put_escaped(buf, size, used, m->source);
-		used += scnprintf(buf + used, size - used, " %s",
-				  m->flags & MNT_RDONLY ? "ro" : "rw");
-		used = put_sb_opts(buf, size, used, m);
-		used += scnprintf(buf + used, size - used, "\n");
-	}
-	mutex_unlock(&namespace_mutex);
-	path_put(&root);
-out:
-	kfree(tmp);
-	return used;
+	return mounts_show(buf, size, mountinfo_line);
 }
 
 /* ---- start-up ---- */

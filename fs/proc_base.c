@@ -531,6 +531,7 @@ static const struct proc_entry proc_pid_entries[] = {
 	{ .name = "fd", .mode = S_IFDIR | 0500, .iops = &proc_fd_dir_iops,
 	  .fops = &proc_fd_dir_fops },
 	PID_RO("maps", proc_pid_maps_show),
+	{ .name = "mountinfo", .mode = S_IFREG | 0444, .show = proc_mountinfo_show },
 	{ .name = "mounts", .mode = S_IFREG | 0444, .show = proc_mounts_show },
 	PID_RO("stat", proc_pid_stat_show),
 	PID_RO("statm", proc_pid_statm_show),

@@ -254,6 +254,11 @@ int proc_mounts_show(struct seqbuf *sb)
 	return proc_vfs_text(sb, vfs_mounts_show);
 }
 
+int proc_mountinfo_show(struct seqbuf *sb)
+{
+	return proc_vfs_text(sb, vfs_mountinfo_show);
+}
+
 /* /proc/sys/kernel/{hostname,domainname,ostype,osrelease,version}: one uname field and "\n". */
 static int proc_uts_field(struct seqbuf *sb, size_t offset)
 {

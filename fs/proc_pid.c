@@ -2,7 +2,7 @@
  * procfs per-process files: collectors that snapshot a struct process
  * (under process_tree_lock, its sig_lock, its address space's mutex) into
  * the structures of procfs_fmt.h, and the show functions that format them:
- * /proc/PID/{stat,status,statm,cmdline,environ,comm,maps,mounts}.
+ * /proc/PID/{stat,status,statm,cmdline,environ,comm,maps,mounts,mountinfo}.
  *
  * A process's vm, files and fs pointers are read under its sig_lock and
  * referenced before use, so they stay valid while the process execs or

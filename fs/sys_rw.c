@@ -374,7 +374,9 @@ static long getdents_fn(struct file *f, void *arg, uint64_t *pos __unused)
 	return f->ops->getdents(f, a->buf, a->len);
 }
 
-SYSCALL_DEFINE(getdents64, __NR_getdents64, int fd, char *dirp, unsigned int count)
+/* getdents and getdents64: checks shared by both, then @fn at the file position. */
+static long getdents_common(int fd, char *dirp, unsigned int count,
+			    long (*fn)(struct file *f, void *arg, uint64_t *pos))
 {
 	struct file *f = fd_get(fd);
 	struct rw_args a = { .buf = dirp, .len = count };
@@ -387,9 +389,14 @@ SYSCALL_DEFINE(getdents64, __NR_getdents64, int fd, char *dirp, unsigned int cou
 	else if (!uaccess_ok((uint64_t)dirp, count))
 		r = -EFAULT;
 	else
-		r = at_file_pos(f, getdents_fn, &a);
+		r = at_file_pos(f, fn, &a);
 	file_put(f);
 	return r;
+}
+
+SYSCALL_DEFINE(getdents64, __NR_getdents64, int fd, char *dirp, unsigned int count)
+{
+	return getdents_common(fd, dirp, count, getdents_fn);
 }
 
 /* The old getdents record: d_type sits in the last byte of the record. */
@@ -463,20 +470,7 @@ static long getdents_old_fn(struct file *f, void *arg, uint64_t *pos __unused)
 
 SYSCALL_DEFINE(getdents, __NR_getdents, int fd, char *dirp, unsigned int count)
 {
-	struct file *f = fd_get(fd);
-	struct rw_args a = { .buf = dirp, .len = count };
-	long r;
-
-	if (!f)
-		return -EBADF;
-	if (!f->ops || !f->ops->getdents)
-		r = -ENOTDIR;
-	else if (!uaccess_ok((uint64_t)dirp, count))
-		r = -EFAULT;
-	else
-		r = at_file_pos(f, getdents_old_fn, &a);
-	file_put(f);
-	return r;
+	return getdents_common(fd, dirp, count, getdents_old_fn);
 }
 
 /* ---- sendfile ---- */

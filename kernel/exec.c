@@ -227,7 +227,7 @@ static int exec_new_space(struct binprm *b, uint64_t limit)
 	b->vm->stack_top = EXEC_STACK_TOP;
 	b->stack_map = EXEC_STACK_TOP - map_size;
 	ret = vm_map(b->vm, b->stack_map, map_size,
-		     VMA_READ | VMA_WRITE | VMA_GROWSDOWN | VMA_STACK, NULL, 0, true);
+		     VMA_READ | VMA_WRITE | VMA_GROWSDOWN | VMA_STACK, NULL, 0, VM_MAP_FIXED);
 	return ret < 0 ? (int)ret : 0;
 }
 
@@ -473,7 +473,7 @@ static int exec_map_segment(struct binprm *b, const Elf64_Phdr *ph)
 
 	elf_segment_layout(ph, b->plan.bias, &s);
 	if (s.file_end > s.start) {
-		ret = vm_map(b->vm, s.start, s.file_end - s.start, prot, b->file, s.file_off, true);
+		ret = vm_map(b->vm, s.start, s.file_end - s.start, prot, b->file, s.file_off, VM_MAP_FIXED);
 		if (ret < 0)
 			return (int)ret;
 	}
@@ -492,7 +492,7 @@ static int exec_map_segment(struct binprm *b, const Elf64_Phdr *ph)
 	if (s.bss_end > s.file_end) {
 		/* vm_brk_flags: bss is readable and writable whatever the segment says */
 		ret = vm_map(b->vm, s.file_end, s.bss_end - s.file_end,
-			     VMA_READ | VMA_WRITE | (prot & VMA_EXEC), NULL, 0, true);
+			     VMA_READ | VMA_WRITE | (prot & VMA_EXEC), NULL, 0, VM_MAP_FIXED);
 		if (ret < 0)
 			return (int)ret;
 	}

@@ -71,21 +71,18 @@ static void exit_unlist_locked(struct process *p)
 /* Release what the process owns; the task keeps only its kernel stack. */
 static void exit_release_resources(struct task *t, struct process *p)
 {
-	if (t->clear_child_tid) {
-		int zero = 0;
-
-		copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero));
-	}
-	if (t->vfork_wq)
-		process_vfork_release(t);
-	if (p->sid == p->pid && READ_ONCE(p->tty))
-		tty_disassociate_ctty(true);
-
 	struct files *files;
 	struct fs_context *fs;
 	struct vm_space *vm;
 	unsigned long flags;
+	int zero = 0;
 
+	if (t->clear_child_tid)
+		copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero));
+	if (t->vfork_wq)
+		process_vfork_release(t);
+	if (p->sid == p->pid && READ_ONCE(p->tty))
+		tty_disassociate_ctty(true);
 	/* /proc takes references to these under sig_lock: detach them there */
 	flags = spin_lock_irqsave(&p->sig_lock);
 	files = p->files;
@@ -106,6 +103,15 @@ static void exit_release_resources(struct task *t, struct process *p)
 	}
 }
 
+/* Leave the CPU for good; the next task drops @t's last reference (sched_finish_switch). */
+static __noreturn void exit_switch_away(struct task *t)
+{
+	arch_irq_disable();
+	WRITE_ONCE(t->state, TASK_DEAD);
+	schedule();
+	panic("dead task %d scheduled again", t->tid);
+}
+
 /* The end of a kernel thread: its id goes, the task is freed once switched away. */
 static __noreturn void kthread_exit(void)
 {
@@ -114,10 +120,7 @@ static __noreturn void kthread_exit(void)
 
 	task_unhash_locked(t);
 	spin_unlock_irqrestore(&process_tree_lock, flags);
-	arch_irq_disable();
-	WRITE_ONCE(t->state, TASK_DEAD);
-	schedule();
-	panic("dead kernel thread %d scheduled again", t->tid);
+	exit_switch_away(t);
 }
 
 __noreturn void process_exit_task(int wait_status)
@@ -161,10 +164,7 @@ __noreturn void process_exit_task(int wait_status)
 	spin_unlock_irqrestore(&process_tree_lock, flags);
 	if (reap)
 		process_put(p);
-	arch_irq_disable();
-	WRITE_ONCE(t->state, TASK_DEAD);
-	schedule();
-	panic("dead task %d scheduled again", t->tid);
+	exit_switch_away(t);
 }
 
 __noreturn void process_exit_group(int wait_status)

@@ -227,15 +227,12 @@ static void sched_activate(struct task *t)
 
 static bool sched_state_matches(int state, int want)
 {
-	if (want < 0)	/* any sleep */
+	if (want == TASK_SLEEPING)
 		return state == TASK_INTERRUPTIBLE || state == TASK_UNINTERRUPTIBLE;
 	return state == want;
 }
 
-/*
- * Wake @t if its state is @want (-1: either sleep state). Returns true if
- * it was woken. Any context.
- */
+/* Wake @t if its state is @want (or any sleep for TASK_SLEEPING); true if woken. Any context. */
 static bool sched_try_wake(struct task *t, int want)
 {
 	unsigned long flags = spin_lock_irqsave(&t->pi_lock);
@@ -265,7 +262,7 @@ out:
 
 void sched_wake(struct task *t)
 {
-	sched_try_wake(t, -1);
+	sched_try_wake(t, TASK_SLEEPING);
 }
 
 bool sched_wake_state(struct task *t, int state)

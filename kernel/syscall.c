@@ -66,30 +66,31 @@ static bool syscall_restart_pending(const struct trap_frame *frame)
 	       rax <= -ERESTARTSYS;
 }
 
+/*
+ * Signal work left before user space may run: a signal to deliver, a
+ * restart code to turn into EINTR or a restart (also when another thread
+ * took the signal), or a mask saved by sigsuspend/ppoll/pselect to put back.
+ * signal_deliver does all three.
+ */
+static bool syscall_signal_work(struct task *t, const struct trap_frame *frame)
+{
+	return signal_pending(t) || syscall_restart_pending(frame) || READ_ONCE(t->restore_mask);
+}
+
 void syscall_exit_work(struct trap_frame *frame)
 {
 	struct task *t = current;
 
 	for (;;) {
 		arch_irq_disable();
-		if (!__atomic_load_n(&t->need_resched, __ATOMIC_ACQUIRE) && !signal_pending(t) &&
-		    !syscall_restart_pending(frame))
-			break;
+		if (!__atomic_load_n(&t->need_resched, __ATOMIC_ACQUIRE) &&
+		    !syscall_signal_work(t, frame))
+			return;
 		arch_irq_enable();
 		if (__atomic_load_n(&t->need_resched, __ATOMIC_ACQUIRE))
 			schedule();
-		/* also with no signal left (another thread took it): restart codes must not leak */
-		if (signal_pending(t) || syscall_restart_pending(frame))
+		if (syscall_signal_work(t, frame))
 			signal_deliver(frame);
-	}
-	if (t->restore_mask && !signal_pending(t)) {
-		/* sigsuspend/ppoll returned without a handler running: the old mask comes back */
-		unsigned long flags = spin_lock_irqsave(&t->proc->sig_lock);
-
-		t->blocked = t->saved_mask;
-		t->restore_mask = false;
-		spin_unlock_irqrestore(&t->proc->sig_lock, flags);
-		arch_irq_disable();
 	}
 }
 

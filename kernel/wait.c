@@ -57,8 +57,7 @@ void wake_up_one(struct wait_queue *q)
 	struct wait_entry *e;
 
 	list_for_each_entry(e, &q->waiters, node) {
-		if (sched_wake_state(e->task, TASK_INTERRUPTIBLE) ||
-		    sched_wake_state(e->task, TASK_UNINTERRUPTIBLE))
+		if (sched_wake_state(e->task, TASK_SLEEPING))
 			break;
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -94,25 +93,20 @@ bool mutex_trylock(struct mutex *m)
 	return ok;
 }
 
-static bool mutex_try(struct mutex *m)
-{
-	return mutex_trylock(m);
-}
-
 void mutex_lock(struct mutex *m)
 {
 	if (m->owner == current && current)
 		panic("mutex %s: recursive lock", m->name);
-	if (mutex_try(m))
+	if (mutex_trylock(m))
 		return;
-	wait_event(m->wq, mutex_try(m));
+	wait_event(m->wq, mutex_trylock(m));
 }
 
 int mutex_lock_interruptible(struct mutex *m)
 {
-	if (mutex_try(m))
+	if (mutex_trylock(m))
 		return 0;
-	return wait_event_interruptible(m->wq, mutex_try(m));
+	return wait_event_interruptible(m->wq, mutex_trylock(m));
 }
 
 void mutex_unlock(struct mutex *m)
@@ -122,8 +116,7 @@ void mutex_unlock(struct mutex *m)
 
 	m->owner = NULL;
 	list_for_each_entry(e, &m->wq.waiters, node) {
-		if (sched_wake_state(e->task, TASK_UNINTERRUPTIBLE) ||
-		    sched_wake_state(e->task, TASK_INTERRUPTIBLE))
+		if (sched_wake_state(e->task, TASK_SLEEPING))
 			break;
 	}
 	spin_unlock_irqrestore(&m->wq.lock, flags);

@@ -31,6 +31,13 @@ static unsigned int mmap_prot_flags(unsigned long prot)
 	       ((prot & PROT_EXEC) ? VMA_EXEC : 0);
 }
 
+static enum vm_place mmap_place(unsigned long flags)
+{
+	if (flags & MAP_FIXED_NOREPLACE)
+		return VM_MAP_NOREPLACE;
+	return (flags & MAP_FIXED) ? VM_MAP_FIXED : VM_MAP_HINT;
+}
+
 /* Touch every page of [addr, addr+len) so that it is present (MAP_POPULATE, shared anon). */
 static int mmap_populate(struct vm_space *vm, uint64_t addr, uint64_t len, bool write)
 {
@@ -94,11 +101,7 @@ SYSCALL_DEFINE(mmap, __NR_mmap, uint64_t addr, uint64_t len, unsigned long prot,
 		}
 	}
 	vflags = mmap_prot_flags(prot) | (type != MAP_PRIVATE ? VMA_SHARED : 0);
-	if ((flags & MAP_FIXED_NOREPLACE) && vm_range_overlaps(vm, addr, len)) {
-		ret = -EEXIST;
-		goto out;
-	}
-	ret = vm_map(vm, addr, len, vflags, f, f ? off : 0, flags & (MAP_FIXED | MAP_FIXED_NOREPLACE));
+	ret = vm_map(vm, addr, len, vflags, f, f ? off : 0, mmap_place(flags));
 	if (ret < 0)
 		goto out;
 	if (((flags & MAP_POPULATE) || (!f && type != MAP_PRIVATE)) &&

@@ -216,21 +216,26 @@ static int vm_unmap_locked(struct vm_space *vm, uint64_t start, uint64_t end)
 	return 0;
 }
 
+/* True if some area overlaps [start, end). Needs vm->lock. */
+static bool vm_range_overlaps_locked(struct vm_space *vm, uint64_t start, uint64_t end)
+{
+	struct vma *v;
+
+	list_for_each_entry(v, &vm->vmas, node)
+		if (v->start < end && v->end > start)
+			return true;
+	return false;
+}
+
 /* A free range of @len bytes below mmap_base (top-down, as Linux), or 0. */
 static uint64_t vm_find_free(struct vm_space *vm, uint64_t len, uint64_t hint)
 {
 	uint64_t top = vm->mmap_base ? vm->mmap_base : USER_ADDR_END;
 	struct vma *v;
 
-	if (hint && hint >= MMAP_MIN_ADDR && hint + len <= USER_ADDR_END && hint + len > hint) {
-		bool free = true;
-
-		list_for_each_entry(v, &vm->vmas, node)
-			if (v->start < hint + len && v->end > hint)
-				free = false;
-		if (free)
-			return hint;
-	}
+	if (hint && hint >= MMAP_MIN_ADDR && hint + len <= USER_ADDR_END && hint + len > hint &&
+	    !vm_range_overlaps_locked(vm, hint, hint + len))
+		return hint;
 	/* walk the areas from the top, looking for a gap under @top */
 	list_for_each_entry_reverse(v, &vm->vmas, node) {
 		if (v->start >= top)
@@ -243,7 +248,7 @@ static uint64_t vm_find_free(struct vm_space *vm, uint64_t len, uint64_t hint)
 }
 
 long vm_map(struct vm_space *vm, uint64_t addr, uint64_t len, unsigned int flags,
-	    struct file *file, uint64_t off, bool fixed)
+	    struct file *file, uint64_t off, enum vm_place place)
 {
 	struct vma *nv;
 	long ret;
@@ -260,11 +265,14 @@ long vm_map(struct vm_space *vm, uint64_t addr, uint64_t len, unsigned int flags
 	if (!nv)
 		return -ENOMEM;
 	mutex_lock(&vm->lock);
-	if (fixed) {
+	if (place != VM_MAP_HINT) {
 		ret = -ENOMEM;
 		if (addr + len > USER_ADDR_END || addr + len < addr)
 			goto out_free;
-		ret = vm_unmap_locked(vm, addr, addr + len);
+		if (place == VM_MAP_NOREPLACE)
+			ret = vm_range_overlaps_locked(vm, addr, addr + len) ? -EEXIST : 0;
+		else
+			ret = vm_unmap_locked(vm, addr, addr + len);
 		if (ret)
 			goto out_free;
 	} else {
@@ -426,20 +434,6 @@ out:
 	newbrk = vm->brk;
 	mutex_unlock(&vm->lock);
 	return newbrk;
-}
-
-bool vm_range_overlaps(struct vm_space *vm, uint64_t addr, uint64_t len)
-{
-	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
-	struct vma *v;
-	bool hit = false;
-
-	mutex_lock(&vm->lock);
-	list_for_each_entry(v, &vm->vmas, node)
-		if (v->start < end && v->end > addr)
-			hit = true;
-	mutex_unlock(&vm->lock);
-	return hit;
 }
 
 /* True if every page of [addr, addr+len) belongs to some area. Needs vm->lock. */

@@ -10,6 +10,8 @@
 /* vectors for which the CPU pushes an error code: #DF #TS #NP #SS #GP #PF #AC #CP */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21)
 
+#include <arch/frame.h>
+
 	.text
 	.altmacro
 	.macro trap_stub vec
@@ -34,21 +36,7 @@ trap_common:
 	testb $3, 24(%rsp)		/* from user mode? */
 	jz 1f
 	swapgs
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	push_regs
 	cld
 	movq %rsp, %rdi
 	/* a frame link so backtraces run through the interrupted code */
@@ -59,21 +47,7 @@ trap_common:
 	addq $16, %rsp
 	.globl trap_return
 trap_return:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_regs
 	testb $3, 24(%rsp)
 	jz 2f
 	swapgs

@@ -7,7 +7,8 @@
  * and exec see one frame layout. The way out is sysretq when the frame
  * allows it (syscall_exit decides) and iretq otherwise.
  */
-#define TRAP_SYSCALL 0x100
+#include <arch/frame.h>
+
 	.text
 	.globl syscall_entry
 syscall_entry:
@@ -21,21 +22,7 @@ syscall_entry:
 	pushq %rcx			/* rip */
 	pushq %rax			/* error: orig rax, the syscall number */
 	pushq $TRAP_SYSCALL		/* vector */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_regs
 	movq %rsp, %rdi
 	pushq 17 * 8(%rsp)		/* frame link for backtraces */
 	pushq $0
@@ -45,21 +32,7 @@ syscall_entry:
 	addq $16, %rsp
 	testl %eax, %eax
 	jz syscall_exit_iret
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_regs
 	movq 16(%rsp), %rcx		/* rip */
 	movq 32(%rsp), %r11		/* rflags */
 	movq 40(%rsp), %rsp		/* user rsp; interrupts are off */

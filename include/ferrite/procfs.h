@@ -51,6 +51,7 @@ int proc_version_show(struct seqbuf *sb);
 int proc_cmdline_show(struct seqbuf *sb);
 int proc_filesystems_show(struct seqbuf *sb);
 int proc_mounts_show(struct seqbuf *sb);
+int proc_mountinfo_show(struct seqbuf *sb);
 int proc_hostname_show(struct seqbuf *sb);
 int proc_domainname_show(struct seqbuf *sb);
 int proc_ostype_show(struct seqbuf *sb);

@@ -186,7 +186,9 @@ void sched_init_cpu_ap(void);		/* every other CPU, as it comes up */
 void sched_finish_switch(struct task *prev);	/* arch switch code only */
 /* Make @t runnable on some CPU its affinity allows. Any context. */
 void sched_wake(struct task *t);
-/* Wake @t if it sleeps in @state (TASK_INTERRUPTIBLE or _UNINTERRUPTIBLE); true if woken. */
+/* For sched_wake_state: either sleep state. */
+#define TASK_SLEEPING	(-1)
+/* Wake @t if it is in @state (TASK_INTERRUPTIBLE, _UNINTERRUPTIBLE, _STOPPED or TASK_SLEEPING); true if woken. */
 bool sched_wake_state(struct task *t, int state);
 /* Put the current task to sleep in @state and switch away. */
 void sched_sleep(int state);

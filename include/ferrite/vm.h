@@ -61,20 +61,25 @@ struct vm_space *vm_fork(struct vm_space *vm);
 /* Load @vm's page tables on this CPU (NULL: kernel tables only). */
 void vm_activate(struct vm_space *vm);
 
+/* How vm_map places an area. */
+enum vm_place {
+	VM_MAP_HINT,		/* @addr is a hint; a free range is chosen */
+	VM_MAP_FIXED,		/* exactly at @addr, replacing what was there */
+	VM_MAP_NOREPLACE,	/* exactly at @addr, -EEXIST if anything is there */
+};
+
 /*
  * Map [addr, addr+len) with VMA_* @flags, backed by @file at byte offset
- * @off (page aligned) or anonymous if @file is NULL. With @fixed, replaces
- * whatever was there; otherwise @addr is a hint and a free range is chosen.
+ * @off (page aligned) or anonymous if @file is NULL, placed as @place says.
  * Returns the address or -errno. Takes vm->lock.
  */
 long vm_map(struct vm_space *vm, uint64_t addr, uint64_t len, unsigned int flags,
-	    struct file *file, uint64_t off, bool fixed);
+	    struct file *file, uint64_t off, enum vm_place place);
 /* Unmap [addr, addr+len); 0 or -errno. Takes vm->lock. */
 int vm_unmap(struct vm_space *vm, uint64_t addr, uint64_t len);
 /* Change the protection of [addr, addr+len); 0 or -errno (-ENOMEM on holes). */
 int vm_protect(struct vm_space *vm, uint64_t addr, uint64_t len, unsigned int prot_flags);
-/* True if some area overlaps / every page is in some area, for [addr, addr+len). */
-bool vm_range_overlaps(struct vm_space *vm, uint64_t addr, uint64_t len);
+/* True if every page of [addr, addr+len) is in some area. */
 bool vm_range_mapped(struct vm_space *vm, uint64_t addr, uint64_t len);
 /* Drop the private pages of [addr, addr+len) (MADV_DONTNEED); 0, -EINVAL or -ENOMEM. */
 int vm_discard(struct vm_space *vm, uint64_t addr, uint64_t len);

@@ -388,6 +388,9 @@ static void test_small_system_files(void)
 	     "filesystems lists nodev proc");
 	T_OK(slurp("/proc/mounts") > 0 && strstr(text, " /proc proc "), "mounts shows /proc");
 	T_OK(slurp("/proc/self/mounts") > 0 && strstr(text, " /proc proc "), "self/mounts too");
+	T_OK(slurp("/proc/self/mountinfo") > 0 && strstr(text, " / /proc ") &&
+		     strstr(text, " - proc proc "),
+	     "self/mountinfo: root, mount point, \" - \" and type of /proc");
 }
 
 static void test_stat_and_cpuinfo(void)

@@ -7,12 +7,11 @@
 #define ARCH_TASK_H
 
 #include <ferrite/compiler.h>
+#include <arch/frame.h>
 #include <arch/trap.h>
 
 struct task;
 
-/* Frame vector that marks a trap_frame built by the syscall entry. */
-#define TRAP_SYSCALL	0x100
 #define FPU_STATE_SIZE	512	/* FXSAVE image */
 
 #define RFLAGS_IF	(1UL << 9)
